@@ -1,0 +1,246 @@
+//! The disassembler: prints code objects in the layout of CPython 3.11's `python3 -m dis`.
+
+use std::fmt::Write;
+use std::rc::Rc;
+
+use crate::code::{CodeObject, Constant};
+use crate::opcode::{BINARY_OPS, COMPARE_OPS, Opcode};
+use crate::pyrepr;
+
+/// CPython byte offsets of each instruction (2 bytes per code unit, caches included).
+pub fn offsets(code: &CodeObject) -> Vec<u32> {
+    let mut out = Vec::with_capacity(code.instrs.len() + 1);
+    let mut off = 0u32;
+    for i in &code.instrs {
+        out.push(off);
+        off += 2 * (1 + i.op.cache_entries());
+    }
+    out.push(off);
+    out
+}
+
+/// The argument CPython would store for a jump from instruction `index` to `target`.
+pub fn relative_jump_arg(code: &CodeObject, offs: &[u32], index: usize, target: u32) -> u32 {
+    let after = offs[index] + 2 * (1 + code.instrs[index].op.cache_entries());
+    let to = offs[target as usize];
+    if to >= after {
+        (to - after) / 2
+    } else {
+        (after - to) / 2
+    }
+}
+
+/// `repr()` of a constant, as `dis` shows it.
+pub fn const_repr(c: &Constant) -> String {
+    match c {
+        Constant::None => "None".into(),
+        Constant::Ellipsis => "Ellipsis".into(),
+        Constant::Bool(b) => if *b { "True" } else { "False" }.into(),
+        Constant::Int(i) => i.to_string(),
+        Constant::Float(f) => pyrepr::float_repr(*f),
+        Constant::Complex(r, i) => complex_repr(*r, *i),
+        Constant::Str(s) => pyrepr::str_repr(s),
+        Constant::Bytes(b) => pyrepr::bytes_repr(b),
+        Constant::Tuple(items) => {
+            let parts: Vec<String> = items.iter().map(const_repr).collect();
+            if parts.len() == 1 {
+                format!("({},)", parts[0])
+            } else {
+                format!("({})", parts.join(", "))
+            }
+        }
+        Constant::FrozenSet(items) => {
+            let parts: Vec<String> = items.iter().map(const_repr).collect();
+            if parts.is_empty() {
+                "frozenset()".into()
+            } else {
+                format!("frozenset({{{}}})", parts.join(", "))
+            }
+        }
+        Constant::Code(code) => code_repr(code),
+    }
+}
+
+/// `repr()` of a complex number.
+pub fn complex_repr(r: f64, i: f64) -> String {
+    let imag = pyrepr::float_repr(i);
+    let imag = imag.strip_suffix(".0").unwrap_or(&imag).to_string();
+    if r == 0.0 && r.is_sign_positive() {
+        return format!("{imag}j");
+    }
+    let real = pyrepr::float_repr(r);
+    let real = real.strip_suffix(".0").unwrap_or(&real).to_string();
+    let sign = if i.is_sign_negative() || i.is_nan() && imag.starts_with('-') {
+        ""
+    } else {
+        "+"
+    };
+    format!("({real}{sign}{imag}j)")
+}
+
+/// A stable stand-in for the code object's address in `repr`.
+pub fn code_repr(code: &Rc<CodeObject>) -> String {
+    let addr = 0x7f00_0000_0000u64 + (Rc::as_ptr(code) as usize as u64 & 0xffff_fff0);
+    format!(
+        "<code object {} at {:#x}, file \"{}\", line {}>",
+        code.name, addr, code.filename, code.firstlineno
+    )
+}
+
+/// The human-readable argument of instruction `index`.
+pub fn arg_repr(code: &CodeObject, offs: &[u32], index: usize) -> String {
+    let ins = code.instrs[index];
+    let name = |i: u32| {
+        code.names
+            .get(i as usize)
+            .map_or("?".to_string(), |n| n.to_string())
+    };
+    let local = |i: u32| {
+        code.localsplus_names
+            .get(i as usize)
+            .map_or("?".to_string(), |n| n.to_string())
+    };
+    use Opcode::*;
+    match ins.op {
+        LOAD_CONST => code
+            .consts
+            .get(ins.arg as usize)
+            .map(const_repr)
+            .unwrap_or_default(),
+        LOAD_GLOBAL => {
+            let n = name(ins.arg >> 1);
+            if ins.arg & 1 == 1 {
+                format!("NULL + {n}")
+            } else {
+                n
+            }
+        }
+        LOAD_NAME | STORE_NAME | DELETE_NAME | LOAD_ATTR | STORE_ATTR | DELETE_ATTR
+        | STORE_GLOBAL | DELETE_GLOBAL | IMPORT_NAME | IMPORT_FROM | LOAD_METHOD => name(ins.arg),
+        LOAD_FAST | STORE_FAST | DELETE_FAST | LOAD_DEREF | STORE_DEREF | DELETE_DEREF
+        | LOAD_CLOSURE | LOAD_CLASSDEREF | MAKE_CELL => local(ins.arg),
+        COMPARE_OP => COMPARE_OPS
+            .get(ins.arg as usize)
+            .copied()
+            .unwrap_or("?")
+            .to_string(),
+        BINARY_OP => BINARY_OPS
+            .get(ins.arg as usize)
+            .copied()
+            .unwrap_or("?")
+            .to_string(),
+        FORMAT_VALUE => {
+            let conv = ["", "str", "repr", "ascii"][(ins.arg & 3) as usize];
+            match (conv.is_empty(), ins.arg & 4 != 0) {
+                (true, true) => "with format".into(),
+                (false, true) => format!("{conv}, with format"),
+                (_, false) => conv.into(),
+            }
+        }
+        MAKE_FUNCTION => {
+            let names = ["defaults", "kwdefaults", "annotations", "closure"];
+            let parts: Vec<&str> = (0..4)
+                .filter(|b| ins.arg & (1 << b) != 0)
+                .map(|b| names[b])
+                .collect();
+            parts.join(", ")
+        }
+        op if op.is_jump() => format!("to {}", offs[ins.arg as usize]),
+        _ => String::new(),
+    }
+}
+
+/// Disassembles a code object and, after it, every code object nested in its constants.
+pub fn disassemble(code: &Rc<CodeObject>) -> String {
+    let mut out = String::new();
+    disassemble_one(code, &mut out);
+    let mut nested = Vec::new();
+    for c in &code.consts {
+        if let Constant::Code(inner) = c {
+            nested.push(inner.clone());
+        }
+    }
+    for inner in nested {
+        let _ = writeln!(out, "\nDisassembly of {}:", code_repr(&inner));
+        out.push_str(disassemble(&inner).trim_start_matches('\n'));
+    }
+    out
+}
+
+fn disassemble_one(code: &CodeObject, out: &mut String) {
+    let offs = offsets(code);
+    let max_line = code.positions.iter().map(|p| p.line).max().unwrap_or(0);
+    let line_width = if max_line >= 1000 {
+        max_line.to_string().len()
+    } else {
+        3
+    };
+    let max_off = offs.last().copied().unwrap_or(0).saturating_sub(2);
+    let off_width = if max_off >= 10000 {
+        max_off.to_string().len()
+    } else {
+        4
+    };
+    let targets: Vec<bool> = {
+        let mut t = vec![false; code.instrs.len() + 1];
+        for i in &code.instrs {
+            if i.op.is_jump() {
+                t[i.arg as usize] = true;
+            }
+        }
+        for e in &code.exception_table {
+            t[e.target as usize] = true;
+        }
+        t
+    };
+    let mut last_line = None;
+    for (i, ins) in code.instrs.iter().enumerate() {
+        let line = code.positions[i].line;
+        let module_start = i == 0 && ins.op == Opcode::RESUME && &*code.name == "<module>";
+        let starts = if (line != 0 || module_start) && Some(line) != last_line {
+            Some(line)
+        } else {
+            None
+        };
+        if line != 0 {
+            last_line = Some(line);
+        }
+        if starts.is_some() && i > 0 {
+            out.push('\n');
+        }
+        let mut fields: Vec<String> = Vec::new();
+        fields.push(match starts {
+            Some(l) => format!("{l:>line_width$}"),
+            None => " ".repeat(line_width),
+        });
+        fields.push("   ".into());
+        fields.push(if targets[i] { ">>".into() } else { "  ".into() });
+        fields.push(format!("{:>off_width$}", offs[i]));
+        fields.push(format!("{:<20}", ins.op.name()));
+        if ins.op.has_arg() {
+            let shown = if ins.op.is_jump() {
+                relative_jump_arg(code, &offs, i, ins.arg)
+            } else {
+                ins.arg
+            };
+            fields.push(format!("{shown:>5}"));
+            let r = arg_repr(code, &offs, i);
+            if !r.is_empty() {
+                fields.push(format!("({r})"));
+            }
+        }
+        let _ = writeln!(out, "{}", fields.join(" ").trim_end());
+    }
+    if !code.exception_table.is_empty() {
+        let _ = writeln!(out, "ExceptionTable:");
+        for e in &code.exception_table {
+            let end = offs[e.end as usize] - 2;
+            let lasti = if e.lasti { " lasti" } else { "" };
+            let _ = writeln!(
+                out,
+                "  {} to {} -> {} [{}]{}",
+                offs[e.start as usize], end, offs[e.target as usize], e.depth, lasti
+            );
+        }
+    }
+}
