@@ -1,0 +1,375 @@
+//! Builds frame and object boxes with their rows and slots, sized but not yet placed.
+
+use pyscope_trace::{Binding, FrameView, HeapObject, ObjectId, ObjectValue, State};
+
+use crate::measure::{body_text, inline_text, shorten, text_width, title};
+use crate::{Cell, FrameBox, ObjectBox, Options, Rect, Shape, Slot, VarRow};
+
+/// Height of a box's title bar.
+pub(crate) const HEADER_H: f64 = 22.0;
+/// Height of one variable, entry or item cell.
+pub(crate) const ROW_H: f64 = 24.0;
+/// Height of the index labels above sequence items.
+const INDEX_H: f64 = 13.0;
+/// Inner padding of boxes.
+pub(crate) const PAD: f64 = 8.0;
+/// Smallest cell width (a reference dot fits).
+const MIN_CELL_W: f64 = 28.0;
+const MIN_FRAME_W: f64 = 120.0;
+
+/// The cell for a reference to `id`: inline text for small values, otherwise a reference.
+pub(crate) fn cell_for(state: &State, id: ObjectId, opts: &Options) -> Cell {
+    match state.object(id) {
+        Some(obj) if opts.inline_primitives => match inline_text(obj) {
+            Some(text) => Cell::Inline {
+                text: shorten(&text, opts.max_text),
+                type_name: obj.type_name.clone(),
+            },
+            None => Cell::Ref(id),
+        },
+        Some(_) => Cell::Ref(id),
+        None => Cell::Inline {
+            text: "?".into(),
+            type_name: "missing".into(),
+        },
+    }
+}
+
+fn cell_width(cell: &Cell) -> f64 {
+    match cell {
+        Cell::Inline { text, .. } => (text_width(text) + 12.0).max(MIN_CELL_W),
+        Cell::Ref(_) => MIN_CELL_W,
+    }
+}
+
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// The variables a frame shows: bound locals, then cell variables by their contents, then the
+/// return value of a returning function.
+fn frame_vars(state: &State, frame: &FrameView, opts: &Options) -> Vec<(String, Cell)> {
+    let mut vars = Vec::new();
+    let hide_dunders = frame.depth == 0 && !opts.show_dunders;
+    for Binding { name, value } in &frame.locals {
+        if let Some(id) = value
+            && !(hide_dunders && is_dunder(name))
+        {
+            vars.push((name.clone(), cell_for(state, *id, opts)));
+        }
+    }
+    for Binding { name, value } in &frame.cells {
+        let contents = value.and_then(|cell| match state.object(cell).map(|o| &o.value) {
+            Some(ObjectValue::Cell { contents }) => *contents,
+            _ => None,
+        });
+        if let Some(id) = contents {
+            vars.push((name.clone(), cell_for(state, id, opts)));
+        }
+    }
+    if frame.depth > 0
+        && let Some(id) = frame.return_value
+    {
+        vars.push(("Return value".into(), cell_for(state, id, opts)));
+    }
+    vars
+}
+
+/// A frame's box at the origin.
+pub(crate) fn frame_box(
+    state: &State,
+    frame: &FrameView,
+    current: bool,
+    opts: &Options,
+) -> FrameBox {
+    let vars = frame_vars(state, frame, opts);
+    let title = if frame.depth == 0 && frame.name == "<module>" {
+        "Global frame".to_string()
+    } else {
+        frame.name.clone()
+    };
+    let label_w = vars.iter().map(|(n, _)| text_width(n)).fold(0.0, f64::max);
+    let cell_w = vars
+        .iter()
+        .map(|(_, c)| cell_width(c))
+        .fold(MIN_CELL_W, f64::max);
+    let width = (PAD + label_w + PAD + cell_w + PAD)
+        .max(text_width(&title) + 2.0 * PAD)
+        .max(MIN_FRAME_W);
+    let cell_x = width - PAD - cell_w;
+    let rows = vars
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, value))| {
+            let y = HEADER_H + i as f64 * ROW_H;
+            VarRow {
+                name,
+                label: Rect {
+                    x: PAD,
+                    y,
+                    w: cell_x - 2.0 * PAD,
+                    h: ROW_H,
+                },
+                cell: Rect {
+                    x: cell_x,
+                    y: y + 2.0,
+                    w: cell_w,
+                    h: ROW_H - 4.0,
+                },
+                value,
+            }
+        })
+        .collect::<Vec<_>>();
+    let height = HEADER_H + rows.len() as f64 * ROW_H + PAD;
+    FrameBox {
+        name: frame.name.clone(),
+        title,
+        depth: frame.depth,
+        rect: Rect {
+            x: 0.0,
+            y: 0.0,
+            w: width,
+            h: height,
+        },
+        current,
+        vars: rows,
+    }
+}
+
+/// A short text for a dict key: its inline text, a tuple of inline texts, or `#id`.
+fn key_text(state: &State, id: ObjectId, opts: &Options) -> String {
+    let Some(obj) = state.object(id) else {
+        return format!("#{id}");
+    };
+    if let Some(text) = inline_text(obj) {
+        return shorten(&text, opts.max_text);
+    }
+    if let ObjectValue::Tuple { items } = &obj.value {
+        let parts: Option<Vec<String>> = items
+            .iter()
+            .map(|i| state.object(*i).and_then(inline_text))
+            .collect();
+        if let Some(parts) = parts {
+            let inner = if parts.len() == 1 {
+                format!("{},", parts[0])
+            } else {
+                parts.join(", ")
+            };
+            return shorten(&format!("({inner})"), opts.max_text);
+        }
+    }
+    format!("#{id}")
+}
+
+/// The raw entries of an object: (label, `data-from`, key reference, value id).
+type Entry = (String, String, Option<ObjectId>, ObjectId);
+
+fn entries(state: &State, obj: &HeapObject, opts: &Options) -> (Shape, Vec<Entry>) {
+    let id = obj.id;
+    let indexed = |items: &[ObjectId]| -> Vec<Entry> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), format!("{id}[{i}]"), None, *v))
+            .collect()
+    };
+    match &obj.value {
+        ObjectValue::List { items, .. }
+        | ObjectValue::Tuple { items }
+        | ObjectValue::Set { items, .. } => (Shape::Sequence, indexed(items)),
+        ObjectValue::Dict { entries, .. } => {
+            let rows = entries
+                .iter()
+                .map(|(k, v)| {
+                    let label = key_text(state, *k, opts);
+                    let key_ref = matches!(cell_for(state, *k, opts), Cell::Ref(_)).then_some(*k);
+                    (label.clone(), format!("{id}[{label}]"), key_ref, *v)
+                })
+                .collect();
+            (Shape::Table, rows)
+        }
+        _ => {
+            let rows: Vec<Entry> = obj
+                .value
+                .references()
+                .into_iter()
+                .map(|(label, v)| (label.clone(), format!("{id}.{label}"), None, v))
+                .collect();
+            (
+                if rows.is_empty() {
+                    Shape::Text
+                } else {
+                    Shape::Table
+                },
+                rows,
+            )
+        }
+    }
+}
+
+/// An object's box at the origin.
+pub(crate) fn object_box(state: &State, obj: &HeapObject, opts: &Options) -> ObjectBox {
+    let (shape, mut raw) = entries(state, obj, opts);
+    let hidden_items = raw.len().saturating_sub(opts.max_items);
+    raw.truncate(opts.max_items);
+    let title = title(obj);
+    let text = match shape {
+        Shape::Sequence if raw.is_empty() => Some("empty".to_string()),
+        Shape::Sequence => None,
+        Shape::Table | Shape::Text => body_text(obj).map(|t| shorten(&t, opts.max_text)),
+    };
+    let mut b = ObjectBox {
+        id: obj.id,
+        type_name: obj.type_name.clone(),
+        title,
+        text,
+        shape,
+        rect: Rect::default(),
+        slots: Vec::new(),
+        hidden_items,
+    };
+    let cells: Vec<(String, String, Option<ObjectId>, Cell)> = raw
+        .into_iter()
+        .map(|(l, f, k, v)| (l, f, k, cell_for(state, v, opts)))
+        .collect();
+    let (w, h) = match shape {
+        Shape::Sequence => sequence_slots(&mut b, cells),
+        Shape::Table => table_slots(&mut b, cells),
+        Shape::Text => (0.0, HEADER_H + if b.text.is_some() { ROW_H } else { 4.0 }),
+    };
+    let text_w = b.text.as_deref().map_or(0.0, text_width);
+    let more_w = if hidden_items > 0 {
+        text_width(&format!("… {hidden_items} more"))
+    } else {
+        0.0
+    };
+    let more_h = if hidden_items > 0 { ROW_H } else { 0.0 };
+    b.rect.w = w
+        .max(text_width(&b.title).max(text_w).max(more_w) + 2.0 * PAD)
+        .max(MIN_CELL_W + 2.0 * PAD);
+    b.rect.h = h + more_h;
+    b
+}
+
+fn sequence_slots(
+    b: &mut ObjectBox,
+    cells: Vec<(String, String, Option<ObjectId>, Cell)>,
+) -> (f64, f64) {
+    let mut x = PAD;
+    for (label, from, key_ref, value) in cells {
+        let w = cell_width(&value);
+        b.slots.push(Slot {
+            label,
+            label_rect: Rect {
+                x,
+                y: HEADER_H,
+                w,
+                h: INDEX_H,
+            },
+            key_ref,
+            cell: Rect {
+                x,
+                y: HEADER_H + INDEX_H,
+                w,
+                h: ROW_H,
+            },
+            value,
+            from,
+        });
+        x += w;
+    }
+    let h = if b.slots.is_empty() {
+        HEADER_H + ROW_H
+    } else {
+        HEADER_H + INDEX_H + ROW_H + PAD
+    };
+    (x + PAD, h)
+}
+
+fn table_slots(
+    b: &mut ObjectBox,
+    cells: Vec<(String, String, Option<ObjectId>, Cell)>,
+) -> (f64, f64) {
+    let key_w = cells
+        .iter()
+        .map(|(l, _, k, _)| {
+            if k.is_some() {
+                MIN_CELL_W
+            } else {
+                text_width(l) + 12.0
+            }
+        })
+        .fold(MIN_CELL_W, f64::max);
+    let val_w = cells
+        .iter()
+        .map(|(_, _, _, c)| cell_width(c))
+        .fold(MIN_CELL_W, f64::max);
+    let top = HEADER_H + if b.text.is_some() { ROW_H } else { 0.0 };
+    for (i, (label, from, key_ref, value)) in cells.into_iter().enumerate() {
+        let y = top + i as f64 * ROW_H;
+        b.slots.push(Slot {
+            label,
+            label_rect: Rect {
+                x: PAD,
+                y,
+                w: key_w,
+                h: ROW_H,
+            },
+            key_ref,
+            cell: Rect {
+                x: PAD + key_w,
+                y,
+                w: val_w,
+                h: ROW_H,
+            },
+            value,
+            from,
+        });
+    }
+    (
+        PAD + key_w + val_w + PAD,
+        top + b.slots.len() as f64 * ROW_H + PAD,
+    )
+}
+
+impl ObjectBox {
+    /// Moves the box and everything in it by (dx, dy).
+    pub(crate) fn translate(&mut self, dx: f64, dy: f64) {
+        self.rect.x += dx;
+        self.rect.y += dy;
+        for s in &mut self.slots {
+            s.label_rect.x += dx;
+            s.label_rect.y += dy;
+            s.cell.x += dx;
+            s.cell.y += dy;
+        }
+    }
+
+    /// The objects this box's slots reference (values, and keys drawn as references), in order.
+    pub fn references(&self) -> Vec<ObjectId> {
+        let mut out = Vec::new();
+        for s in &self.slots {
+            if let Some(k) = s.key_ref {
+                out.push(k);
+            }
+            if let Cell::Ref(v) = s.value {
+                out.push(v);
+            }
+        }
+        out
+    }
+}
+
+impl FrameBox {
+    /// Moves the box and its rows by (dx, dy).
+    pub(crate) fn translate(&mut self, dx: f64, dy: f64) {
+        self.rect.x += dx;
+        self.rect.y += dy;
+        for v in &mut self.vars {
+            v.label.x += dx;
+            v.label.y += dy;
+            v.cell.x += dx;
+            v.cell.y += dy;
+        }
+    }
+}
