@@ -1,0 +1,81 @@
+//! Messages between the page and the worker that records runs, and their JS encoding.
+//!
+//! The page never links the interpreter: it sends [`Request`]s to a Web Worker that owns the
+//! recording session and answers with [`Reply`]s. Both sides convert messages to and from
+//! JS values with [`encode`] and [`decode`] (serde-wasm-bindgen), so `postMessage` carries
+//! structured data rather than JSON text.
+
+use pyscope_trace::{LineStep, State, TraceSummary};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use wasm_bindgen::JsValue;
+
+/// Identifies one run; replies about older runs are ignored by the page.
+pub type RunId = u32;
+
+/// Which state to show, by 0-based step number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "n", rename_all = "snake_case")]
+pub enum At {
+    /// An instruction step.
+    Step(u64),
+    /// A line step.
+    LineStep(u64),
+}
+
+/// What the page asks of the worker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    /// Compile and record `source` as `main.py`, replacing any earlier run. `max_steps`
+    /// lowers the step limit (used to re-record a run up to where a dead worker got).
+    Run {
+        run: RunId,
+        source: String,
+        max_steps: Option<u64>,
+    },
+    /// End the recording of `run`, keeping what was recorded.
+    Stop { run: RunId },
+    /// Send the state at `at`; `query` is echoed so the page can drop stale answers.
+    State { run: RunId, query: u32, at: At },
+}
+
+/// What the worker tells the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply {
+    /// The worker has loaded and listens for requests.
+    Ready,
+    /// Recording is under way: instruction and line steps recorded so far.
+    Progress {
+        run: RunId,
+        steps: u64,
+        line_steps: u64,
+    },
+    /// Recording ended (finished, stopped, failed or limited); the trace can be browsed.
+    Finished {
+        run: RunId,
+        summary: TraceSummary,
+        last_line: Option<LineStep>,
+    },
+    /// The state asked for by `query`.
+    State {
+        run: RunId,
+        query: u32,
+        state: Box<State>,
+    },
+    /// A request could not be served (for example, it named a run the worker no longer has).
+    Failed { run: RunId, message: String },
+}
+
+/// Converts a message to a JS value for `postMessage`. 64-bit numbers travel as BigInts, so
+/// large hashes and addresses survive exactly.
+pub fn encode<T: Serialize>(message: &T) -> Result<JsValue, String> {
+    let serializer =
+        serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
+    message.serialize(&serializer).map_err(|e| e.to_string())
+}
+
+/// Reads a message from a JS value received from `postMessage`.
+pub fn decode<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+}

@@ -1,0 +1,162 @@
+//! Round trips of worker messages through JS values, run under node by wasm-bindgen-test.
+#![cfg(target_arch = "wasm32")]
+
+use pyscope_protocol::{At, Reply, Request, decode, encode};
+use pyscope_trace::{
+    Binding, DictEntry, DictTable, Event, FrameView, HeapObject, LimitKind, LineStep, ObjectValue,
+    Outcome, State, TraceSummary,
+};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn big_state() -> State {
+    let table = DictTable {
+        kind: "unicode".into(),
+        log2_size: 3,
+        usable: 4,
+        nentries: 1,
+        used: 1,
+        indices: vec![-1, 0, -1, -2, -1, -1, -1, -1],
+        entries: vec![Some(DictEntry {
+            hash: i64::MIN + 7,
+            key: 2,
+            value: 3,
+        })],
+        last_probe: vec![1],
+    };
+    State {
+        step: 9_007_199_254_740_993,
+        line_step: 3,
+        events: vec![
+            Event::Line,
+            Event::Call {
+                function: "f".into(),
+            },
+        ],
+        frames: vec![FrameView {
+            name: "<module>".into(),
+            locals: vec![
+                Binding {
+                    name: "d".into(),
+                    value: Some(1),
+                },
+                Binding {
+                    name: "u".into(),
+                    value: None,
+                },
+            ],
+            stack: vec![None, Some(1)],
+            ..Default::default()
+        }],
+        heap: vec![
+            HeapObject {
+                id: 1,
+                type_name: "dict".into(),
+                class: None,
+                refcount: 2,
+                address: u64::MAX - 15,
+                size: 232,
+                value: ObjectValue::Dict {
+                    entries: vec![(2, 3)],
+                    table: Some(table),
+                },
+            },
+            HeapObject {
+                id: 2,
+                type_name: "str".into(),
+                class: None,
+                refcount: 1,
+                address: 0x7f00_0000_1000,
+                size: 50,
+                value: ObjectValue::Str {
+                    value: "clé ✓".into(),
+                },
+            },
+        ],
+        stdout: "[1, 2, 3]\n".into(),
+        ..Default::default()
+    }
+}
+
+#[wasm_bindgen_test]
+fn requests_round_trip() {
+    let requests = [
+        Request::Run {
+            run: 1,
+            source: "a = [1, 2]\nprint(a)\n".into(),
+            max_steps: None,
+        },
+        Request::Run {
+            run: 2,
+            source: String::new(),
+            max_steps: Some(u64::MAX),
+        },
+        Request::Stop { run: 2 },
+        Request::State {
+            run: 2,
+            query: 7,
+            at: At::Step(12),
+        },
+        Request::State {
+            run: 2,
+            query: 8,
+            at: At::LineStep(0),
+        },
+    ];
+    for r in requests {
+        let back: Request = decode(encode(&r).expect("encodes")).expect("decodes");
+        assert_eq!(back, r);
+    }
+}
+
+#[wasm_bindgen_test]
+fn replies_keep_64_bit_numbers_exact() {
+    let summary = TraceSummary {
+        steps: 12,
+        line_steps: 4,
+        outcome: Outcome::Limit {
+            limit: LimitKind::Steps,
+            message: "step limit".into(),
+        },
+        record_ms: 1.5,
+        ..Default::default()
+    };
+    let replies = [
+        Reply::Ready,
+        Reply::Progress {
+            run: 3,
+            steps: 50_000,
+            line_steps: 7,
+        },
+        Reply::Finished {
+            run: 3,
+            summary,
+            last_line: Some(LineStep {
+                step: 8,
+                file: 0,
+                line: 4,
+                depth: 0,
+                thread: 0,
+            }),
+        },
+        Reply::State {
+            run: 3,
+            query: 1,
+            state: Box::new(big_state()),
+        },
+        Reply::Failed {
+            run: 3,
+            message: "gone".into(),
+        },
+    ];
+    for r in replies {
+        let back: Reply = decode(encode(&r).expect("encodes")).expect("decodes");
+        assert_eq!(back, r);
+    }
+}
+
+#[wasm_bindgen_test]
+fn foreign_values_are_errors_not_panics() {
+    assert!(decode::<Request>(JsValue::from_str("run")).is_err());
+    assert!(decode::<Reply>(JsValue::NULL).is_err());
+}
