@@ -54,13 +54,13 @@ pub fn StepBar() -> impl IntoView {
     };
     view! {
         <div class="stepbar">
-            <button data-testid="step-first" title="First step" disabled=at_start on:click=move |_| v.go(0)>"⏮"</button>
+            <button data-testid="step-first" title="First step" disabled=at_start on:click=move |_| v.go(0)>"« First"</button>
             <button data-testid="step-prev" title="Previous line (←); Shift+← for the previous instruction"
                 disabled=at_start on:click=move |_| v.step_lines(-1)>"◀ Prev"</button>
             <button data-testid="step-next" title="Next line (→); Shift+→ for the next instruction"
                 disabled=at_end on:click=move |_| v.step_lines(1)>"Next ▶"</button>
             <button data-testid="step-last" title="Last step" disabled=at_end
-                on:click=move |_| v.go(v.timeline.get_untracked().last())>"⏭"</button>
+                on:click=move |_| v.go(v.timeline.get_untracked().last())>"Last »"</button>
             <input
                 data-testid="step-slider"
                 type="range"
