@@ -212,10 +212,8 @@ fn split_blocks(unit: &Unit, lines: &LineIndex) -> Vec<Block> {
     let mut block_of = vec![0u32; n + 1];
     let mut count = 0u32;
     for i in 0..=n {
-        if starts[i] && (i > 0 || count == 0) {
-            if i > 0 {
-                count += 1;
-            }
+        if starts[i] && i > 0 {
+            count += 1;
         }
         block_of[i] = count;
     }
@@ -227,7 +225,7 @@ fn split_blocks(unit: &Unit, lines: &LineIndex) -> Vec<Block> {
         } else {
             ins.arg
         };
-        let located = !ins.no_location && !(ins.range.is_empty() && ins.op != Opcode::RESUME);
+        let located = !(ins.no_location || ins.range.is_empty() && ins.op != Opcode::RESUME);
         let pos = located.then(|| lines.position(ins.range.start(), ins.range.end()));
         let line = match (located, ins.op) {
             (true, Opcode::RESUME) if ins.range.is_empty() && unit.kind_is_module() => Some(0),
@@ -260,24 +258,23 @@ fn optimize_block(b: &mut Block, consts: &mut Vec<Constant>) {
         let arg = b.instrs[i].arg;
         match op {
             Opcode::BUILD_TUPLE => {
-                if let Some(next) = b.instrs.get(i + 1) {
-                    if next.op == Opcode::UNPACK_SEQUENCE
-                        && next.arg == arg
-                        && (1..=3).contains(&arg)
-                    {
-                        match arg {
-                            1 => {
-                                b.instrs[i].op = Opcode::NOP;
-                                b.instrs[i + 1].op = Opcode::NOP;
-                            }
-                            _ => {
-                                b.instrs[i].op = Opcode::NOP;
-                                b.instrs[i + 1].op = Opcode::SWAP;
-                            }
+                if let Some(next) = b.instrs.get(i + 1)
+                    && next.op == Opcode::UNPACK_SEQUENCE
+                    && next.arg == arg
+                    && (1..=3).contains(&arg)
+                {
+                    match arg {
+                        1 => {
+                            b.instrs[i].op = Opcode::NOP;
+                            b.instrs[i + 1].op = Opcode::NOP;
                         }
-                        i += 1;
-                        continue;
+                        _ => {
+                            b.instrs[i].op = Opcode::NOP;
+                            b.instrs[i + 1].op = Opcode::SWAP;
+                        }
                     }
+                    i += 1;
+                    continue;
                 }
                 let n = arg as usize;
                 if n <= i
@@ -603,26 +600,27 @@ fn propagate_lines(blocks: &mut [Block]) {
             }
         }
         let falls = blocks[bi].falls_through();
-        if falls && bi + 1 < blocks.len() && blocks[bi + 1].predecessors == 1 {
-            if let Some(first) = blocks[bi + 1].instrs.first_mut() {
-                if first.line.is_none() {
-                    first.line = prev.0;
-                    first.pos = prev.1;
-                }
-            }
+        if falls
+            && bi + 1 < blocks.len()
+            && blocks[bi + 1].predecessors == 1
+            && let Some(first) = blocks[bi + 1].instrs.first_mut()
+            && first.line.is_none()
+        {
+            first.line = prev.0;
+            first.pos = prev.1;
         }
         let last = blocks[bi].instrs.last().cloned();
-        if let Some(last) = last {
-            if last.op.is_jump() {
-                let t = last.arg as usize;
-                if t < blocks.len() && blocks[t].predecessors == 1 {
-                    if let Some(first) = blocks[t].instrs.first_mut() {
-                        if first.line.is_none() {
-                            first.line = prev.0;
-                            first.pos = prev.1;
-                        }
-                    }
-                }
+        if let Some(last) = last
+            && last.op.is_jump()
+        {
+            let t = last.arg as usize;
+            if t < blocks.len()
+                && blocks[t].predecessors == 1
+                && let Some(first) = blocks[t].instrs.first_mut()
+                && first.line.is_none()
+            {
+                first.line = prev.0;
+                first.pos = prev.1;
             }
         }
     }

@@ -167,6 +167,69 @@ pub fn disassemble(code: &Rc<CodeObject>) -> String {
     out
 }
 
+/// One instruction as `dis` describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisInstr {
+    /// Index in the code's instruction list (caches not counted).
+    pub index: u32,
+    /// CPython's byte offset.
+    pub offset: u32,
+    /// The line this instruction starts, if it starts one.
+    pub starts_line: Option<u32>,
+    pub line: u32,
+    pub opname: &'static str,
+    /// The argument as CPython stores it (jumps are relative), when the opcode has one.
+    pub arg: Option<u32>,
+    pub argrepr: String,
+    pub is_jump_target: bool,
+}
+
+/// The instructions of one code object, described as `dis.get_instructions` does.
+pub fn instructions(code: &CodeObject) -> Vec<DisInstr> {
+    let offs = offsets(code);
+    let mut targets = vec![false; code.instrs.len() + 1];
+    for i in &code.instrs {
+        if i.op.is_jump() {
+            targets[i.arg as usize] = true;
+        }
+    }
+    for e in &code.exception_table {
+        targets[e.target as usize] = true;
+    }
+    let mut last_line = None;
+    let mut out = Vec::with_capacity(code.instrs.len());
+    for (i, ins) in code.instrs.iter().enumerate() {
+        let line = code.positions[i].line;
+        let module_start = i == 0 && ins.op == Opcode::RESUME && &*code.name == "<module>";
+        let starts_line = ((line != 0 || module_start) && Some(line) != last_line).then_some(line);
+        if line != 0 {
+            last_line = Some(line);
+        }
+        let arg = ins.op.has_arg().then(|| {
+            if ins.op.is_jump() {
+                relative_jump_arg(code, &offs, i, ins.arg)
+            } else {
+                ins.arg
+            }
+        });
+        out.push(DisInstr {
+            index: i as u32,
+            offset: offs[i],
+            starts_line,
+            line,
+            opname: ins.op.name(),
+            arg,
+            argrepr: if ins.op.has_arg() {
+                arg_repr(code, &offs, i)
+            } else {
+                String::new()
+            },
+            is_jump_target: targets[i],
+        });
+    }
+    out
+}
+
 fn disassemble_one(code: &CodeObject, out: &mut String) {
     let offs = offsets(code);
     let max_line = code.positions.iter().map(|p| p.line).max().unwrap_or(0);
@@ -181,52 +244,27 @@ fn disassemble_one(code: &CodeObject, out: &mut String) {
     } else {
         4
     };
-    let targets: Vec<bool> = {
-        let mut t = vec![false; code.instrs.len() + 1];
-        for i in &code.instrs {
-            if i.op.is_jump() {
-                t[i.arg as usize] = true;
-            }
-        }
-        for e in &code.exception_table {
-            t[e.target as usize] = true;
-        }
-        t
-    };
-    let mut last_line = None;
-    for (i, ins) in code.instrs.iter().enumerate() {
-        let line = code.positions[i].line;
-        let module_start = i == 0 && ins.op == Opcode::RESUME && &*code.name == "<module>";
-        let starts = if (line != 0 || module_start) && Some(line) != last_line {
-            Some(line)
-        } else {
-            None
-        };
-        if line != 0 {
-            last_line = Some(line);
-        }
-        if starts.is_some() && i > 0 {
+    for ins in instructions(code) {
+        if ins.starts_line.is_some() && ins.index > 0 {
             out.push('\n');
         }
         let mut fields: Vec<String> = Vec::new();
-        fields.push(match starts {
+        fields.push(match ins.starts_line {
             Some(l) => format!("{l:>line_width$}"),
             None => " ".repeat(line_width),
         });
         fields.push("   ".into());
-        fields.push(if targets[i] { ">>".into() } else { "  ".into() });
-        fields.push(format!("{:>off_width$}", offs[i]));
-        fields.push(format!("{:<20}", ins.op.name()));
-        if ins.op.has_arg() {
-            let shown = if ins.op.is_jump() {
-                relative_jump_arg(code, &offs, i, ins.arg)
-            } else {
-                ins.arg
-            };
-            fields.push(format!("{shown:>5}"));
-            let r = arg_repr(code, &offs, i);
-            if !r.is_empty() {
-                fields.push(format!("({r})"));
+        fields.push(if ins.is_jump_target {
+            ">>".into()
+        } else {
+            "  ".into()
+        });
+        fields.push(format!("{:>off_width$}", ins.offset));
+        fields.push(format!("{:<20}", ins.opname));
+        if let Some(arg) = ins.arg {
+            fields.push(format!("{arg:>5}"));
+            if !ins.argrepr.is_empty() {
+                fields.push(format!("({})", ins.argrepr));
             }
         }
         let _ = writeln!(out, "{}", fields.join(" ").trim_end());

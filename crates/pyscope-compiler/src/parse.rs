@@ -351,7 +351,7 @@ pub fn parse_expression(source: &str) -> Result<ruff_python_ast::Expr, CompileEr
     let parsed = ruff_python_parser::parse_unchecked(trimmed, options);
     if let Some(err) = parsed.errors().first() {
         let mut e = translate(trimmed, err);
-        e.range = e.range + TextSize::from(offset as u32);
+        e.range += TextSize::from(offset as u32);
         return Err(e);
     }
     match parsed.into_syntax() {

@@ -789,10 +789,10 @@ impl Builder {
     fn visit_children(&mut self, expr: &Expr) -> Result<(), CompileError> {
         let mut err = None;
         crate::visit::for_each_child(expr, &mut |child| {
-            if err.is_none() {
-                if let Err(e) = self.visit_expr(child) {
-                    err = Some(e);
-                }
+            if err.is_none()
+                && let Err(e) = self.visit_expr(child)
+            {
+                err = Some(e);
             }
         });
         match err {
@@ -853,8 +853,6 @@ fn analyze_block(
         } else if bound.contains(name) {
             free.insert(name.clone());
             Binding::Free
-        } else if global.contains(name) {
-            Binding::GlobalImplicit
         } else {
             Binding::GlobalImplicit
         };

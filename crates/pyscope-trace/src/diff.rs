@@ -36,7 +36,12 @@ pub fn diff(before: &State, after: &State) -> StateDiff {
     for f in &after.frames {
         let old: BTreeMap<&str, Option<ObjectId>> = frames_before
             .get(&f.id)
-            .map(|o| o.locals.iter().map(|b| (b.name.as_str(), b.value)).collect())
+            .map(|o| {
+                o.locals
+                    .iter()
+                    .map(|b| (b.name.as_str(), b.value))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut seen = BTreeSet::new();
         for binding in &f.locals {

@@ -6,6 +6,7 @@
 //! serde.
 
 mod diff;
+pub mod json;
 pub mod pytutor;
 mod render;
 
@@ -54,7 +55,13 @@ pub enum Outcome {
     /// An uncaught exception ended the program; `message` is its last traceback line.
     Exception { message: String, exit_status: i32 },
     /// The source did not compile; `message` is the `SyntaxError: ...` line.
-    SyntaxError { message: String, line: u32, col: u32, end_line: u32, end_col: u32 },
+    SyntaxError {
+        message: String,
+        line: u32,
+        col: u32,
+        end_line: u32,
+        end_col: u32,
+    },
     /// A limit stopped the run; the trace up to here is still browsable.
     Limit { limit: LimitKind, message: String },
     /// The user pressed Stop.
@@ -73,7 +80,7 @@ pub enum LimitKind {
 }
 
 /// One entry of the line-step index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineStep {
     /// The instruction step where the line event happens.
     pub step: u64,
@@ -91,27 +98,56 @@ pub enum Event {
     /// A new line starts here.
     Line,
     /// A Python function was entered.
-    Call { function: String },
+    Call {
+        function: String,
+    },
     /// A frame returned a value.
-    Return { function: String, value: Option<ObjectId> },
+    Return {
+        function: String,
+        value: Option<ObjectId>,
+    },
     /// An exception was raised here.
-    Exception { type_name: String, message: String },
+    Exception {
+        type_name: String,
+        message: String,
+    },
     /// A handler caught the exception.
-    ExceptionCaught { type_name: String },
+    ExceptionCaught {
+        type_name: String,
+    },
     /// A frame was left because an exception passed through it.
-    Unwind { function: String },
+    Unwind {
+        function: String,
+    },
     /// A generator or coroutine suspended itself.
-    Yield { function: String },
+    Yield {
+        function: String,
+    },
     /// A generator or coroutine was resumed.
-    Resume { function: String },
-    ImportStart { module: String },
-    ImportEnd { module: String },
-    ThreadSwitch { from: u32, to: u32 },
-    TaskSwitch { task: String },
+    Resume {
+        function: String,
+    },
+    ImportStart {
+        module: String,
+    },
+    ImportEnd {
+        module: String,
+    },
+    ThreadSwitch {
+        from: u32,
+        to: u32,
+    },
+    TaskSwitch {
+        task: String,
+    },
     /// `input()` read a line.
-    Input { line: String },
+    Input {
+        line: String,
+    },
     /// A limit stopped the run at this step.
-    Limit { message: String },
+    Limit {
+        message: String,
+    },
 }
 
 /// A source range, 1-based lines and 0-based character columns.
@@ -218,17 +254,45 @@ pub struct HeapObject {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ObjectValue {
     None,
-    Bool { value: bool },
-    Int { repr: String },
-    Float { repr: String },
-    Complex { repr: String },
-    Str { value: String },
-    Bytes { repr: String },
-    List { items: Vec<ObjectId>, allocated: u64 },
-    Tuple { items: Vec<ObjectId> },
-    Dict { entries: Vec<(ObjectId, ObjectId)>, table: Option<DictTable> },
-    Set { items: Vec<ObjectId>, frozen: bool, table: SetTable },
-    Range { start: String, stop: String, step: String },
+    Bool {
+        value: bool,
+    },
+    Int {
+        repr: String,
+    },
+    Float {
+        repr: String,
+    },
+    Complex {
+        repr: String,
+    },
+    Str {
+        value: String,
+    },
+    Bytes {
+        repr: String,
+    },
+    List {
+        items: Vec<ObjectId>,
+        allocated: u64,
+    },
+    Tuple {
+        items: Vec<ObjectId>,
+    },
+    Dict {
+        entries: Vec<(ObjectId, ObjectId)>,
+        table: Option<DictTable>,
+    },
+    Set {
+        items: Vec<ObjectId>,
+        frozen: bool,
+        table: SetTable,
+    },
+    Range {
+        start: String,
+        stop: String,
+        step: String,
+    },
     Function {
         name: String,
         qualname: String,
@@ -238,18 +302,52 @@ pub enum ObjectValue {
         closure: Vec<Binding>,
         code: CodeId,
     },
-    BuiltinFunction { name: String },
-    BoundMethod { function: ObjectId, receiver: ObjectId },
-    Class { name: String, qualname: String, bases: Vec<ObjectId>, mro: Vec<String>, attrs: Vec<Binding> },
-    Instance { attrs: Vec<Binding> },
-    Module { name: String, attrs: Vec<Binding> },
-    Cell { contents: Option<ObjectId> },
-    Generator { name: String, status: String, frame: Option<Box<FrameView>> },
-    Exception { args: Vec<ObjectId>, message: String, cause: Option<ObjectId>, context: Option<ObjectId> },
-    Iterator { over: Option<ObjectId>, position: u64 },
+    BuiltinFunction {
+        name: String,
+    },
+    BoundMethod {
+        function: ObjectId,
+        receiver: ObjectId,
+    },
+    Class {
+        name: String,
+        qualname: String,
+        bases: Vec<ObjectId>,
+        mro: Vec<String>,
+        attrs: Vec<Binding>,
+    },
+    Instance {
+        attrs: Vec<Binding>,
+    },
+    Module {
+        name: String,
+        attrs: Vec<Binding>,
+    },
+    Cell {
+        contents: Option<ObjectId>,
+    },
+    Generator {
+        name: String,
+        status: String,
+        frame: Option<Box<FrameView>>,
+    },
+    Exception {
+        args: Vec<ObjectId>,
+        message: String,
+        cause: Option<ObjectId>,
+        context: Option<ObjectId>,
+    },
+    Iterator {
+        over: Option<ObjectId>,
+        position: u64,
+    },
     /// A named leaf that is not drawn further (builtins, `sys`, stdlib internals).
-    Leaf { name: String },
-    Other { repr: String },
+    Leaf {
+        name: String,
+    },
+    Other {
+        repr: String,
+    },
 }
 
 /// A dict's real index table and entries (CPython's compact dict layout).
@@ -322,7 +420,10 @@ pub struct InstrView {
 impl State {
     /// The heap object with this id, if it is in the state.
     pub fn object(&self, id: ObjectId) -> Option<&HeapObject> {
-        self.heap.binary_search_by_key(&id, |o| o.id).ok().map(|i| &self.heap[i])
+        self.heap
+            .binary_search_by_key(&id, |o| o.id)
+            .ok()
+            .map(|i| &self.heap[i])
     }
 
     /// The innermost frame.
@@ -359,7 +460,12 @@ impl ObjectValue {
                     out.push((format!("value{k}"), *v));
                 }
             }
-            ObjectValue::Function { defaults, kwdefaults, closure, .. } => {
+            ObjectValue::Function {
+                defaults,
+                kwdefaults,
+                closure,
+                ..
+            } => {
                 for (i, d) in defaults.iter().enumerate() {
                     out.push((format!("default{i}"), *d));
                 }
@@ -376,7 +482,9 @@ impl ObjectValue {
                 }
                 bindings(&mut out, attrs);
             }
-            ObjectValue::Instance { attrs } | ObjectValue::Module { attrs, .. } => bindings(&mut out, attrs),
+            ObjectValue::Instance { attrs } | ObjectValue::Module { attrs, .. } => {
+                bindings(&mut out, attrs)
+            }
             ObjectValue::Cell { contents: Some(c) } => out.push(("cell_contents".into(), *c)),
             ObjectValue::Generator { frame: Some(f), .. } => {
                 for b in f.locals.iter().chain(f.cells.iter()) {
@@ -385,7 +493,12 @@ impl ObjectValue {
                     }
                 }
             }
-            ObjectValue::Exception { args, cause, context, .. } => {
+            ObjectValue::Exception {
+                args,
+                cause,
+                context,
+                ..
+            } => {
                 for (i, a) in args.iter().enumerate() {
                     out.push((format!("arg{i}"), *a));
                 }

@@ -66,11 +66,17 @@ pub fn from_states(code: &str, states: &[State], uncaught: Option<&str>) -> Trac
         s.exception_msg = Some(msg.to_string());
         trace.push(s);
     }
-    Trace { code: code.to_string(), trace }
+    Trace {
+        code: code.to_string(),
+        trace,
+    }
 }
 
 fn step_of(s: &State) -> Step {
-    let mut enc = Encoder { state: s, heap: BTreeMap::new() };
+    let mut enc = Encoder {
+        state: s,
+        heap: BTreeMap::new(),
+    };
     let module = s.frames.first();
     let mut globals = BTreeMap::new();
     let mut ordered_globals = Vec::new();
@@ -86,8 +92,13 @@ fn step_of(s: &State) -> Step {
         }
     }
     let n = s.frames.len();
-    let stack_to_render: Vec<StackFrame> =
-        s.frames.iter().skip(1).enumerate().map(|(i, f)| enc.frame(f, i + 2 == n)).collect();
+    let stack_to_render: Vec<StackFrame> = s
+        .frames
+        .iter()
+        .skip(1)
+        .enumerate()
+        .map(|(i, f)| enc.frame(f, i + 2 == n))
+        .collect();
     let mut event = "step_line".to_string();
     let mut exception_msg = None;
     for e in &s.events {
@@ -108,7 +119,10 @@ fn step_of(s: &State) -> Step {
     Step {
         line: s.location.line,
         event,
-        func_name: s.frames.last().map_or("<module>".into(), |f| f.name.clone()),
+        func_name: s
+            .frames
+            .last()
+            .map_or("<module>".into(), |f| f.name.clone()),
         globals,
         ordered_globals,
         stack_to_render,
@@ -156,7 +170,9 @@ impl Encoder<'_> {
 
     /// Encodes a reference: primitives inline, the rest as `["REF", id]` with a heap entry.
     fn value(&mut self, id: ObjectId) -> Value {
-        let Some(obj) = self.state.object(id) else { return Value::Null };
+        let Some(obj) = self.state.object(id) else {
+            return Value::Null;
+        };
         match &obj.value {
             ObjectValue::None => return Value::Null,
             ObjectValue::Bool { value } => return Value::Bool(*value),
@@ -168,7 +184,10 @@ impl Encoder<'_> {
             ObjectValue::Float { repr } => {
                 return match repr.parse::<f64>() {
                     Ok(f) if f.is_finite() => Value::Float(f),
-                    _ => Value::List(vec![Value::Str("SPECIAL_FLOAT".into()), Value::Str(special(repr))]),
+                    _ => Value::List(vec![
+                        Value::Str("SPECIAL_FLOAT".into()),
+                        Value::Str(special(repr)),
+                    ]),
                 };
             }
             ObjectValue::Str { value } => return Value::Str(value.clone()),
@@ -222,22 +241,49 @@ impl Encoder<'_> {
                 rest.extend(self.attrs(attrs));
                 Self::tagged("INSTANCE", rest)
             }
-            ObjectValue::Class { name, mro, attrs, .. } => {
-                let supers = mro.iter().skip(1).filter(|m| *m != "object").map(|m| Value::Str(m.clone())).collect();
+            ObjectValue::Class {
+                name, mro, attrs, ..
+            } => {
+                let supers = mro
+                    .iter()
+                    .skip(1)
+                    .filter(|m| *m != "object")
+                    .map(|m| Value::Str(m.clone()))
+                    .collect();
                 let mut rest = vec![Value::Str(name.clone()), Value::List(supers)];
                 rest.extend(self.attrs(attrs));
                 Self::tagged("CLASS", rest)
             }
-            ObjectValue::Function { name, signature, .. } => {
-                Self::tagged("FUNCTION", vec![Value::Str(format!("{name}{signature}")), Value::Null])
+            ObjectValue::Function {
+                name, signature, ..
+            } => Self::tagged(
+                "FUNCTION",
+                vec![Value::Str(format!("{name}{signature}")), Value::Null],
+            ),
+            ObjectValue::Module { name, .. } => {
+                Self::tagged("module", vec![Value::Str(name.clone())])
             }
-            ObjectValue::Module { name, .. } => Self::tagged("module", vec![Value::Str(name.clone())]),
-            ObjectValue::Int { repr } | ObjectValue::Complex { repr } | ObjectValue::Bytes { repr } => {
-                Self::tagged("HEAP_PRIMITIVE", vec![Value::Str(type_name.into()), Value::Str(repr.clone())])
-            }
-            ObjectValue::Other { repr } => Self::tagged("HEAP_PRIMITIVE", vec![Value::Str(type_name.into()), Value::Str(repr.clone())]),
-            ObjectValue::Leaf { name } => Self::tagged("HEAP_PRIMITIVE", vec![Value::Str(type_name.into()), Value::Str(name.clone())]),
-            other => Self::tagged("HEAP_PRIMITIVE", vec![Value::Str(type_name.into()), Value::Str(format!("{other:?}"))]),
+            ObjectValue::Int { repr }
+            | ObjectValue::Complex { repr }
+            | ObjectValue::Bytes { repr } => Self::tagged(
+                "HEAP_PRIMITIVE",
+                vec![Value::Str(type_name.into()), Value::Str(repr.clone())],
+            ),
+            ObjectValue::Other { repr } => Self::tagged(
+                "HEAP_PRIMITIVE",
+                vec![Value::Str(type_name.into()), Value::Str(repr.clone())],
+            ),
+            ObjectValue::Leaf { name } => Self::tagged(
+                "HEAP_PRIMITIVE",
+                vec![Value::Str(type_name.into()), Value::Str(name.clone())],
+            ),
+            other => Self::tagged(
+                "HEAP_PRIMITIVE",
+                vec![
+                    Value::Str(type_name.into()),
+                    Value::Str(format!("{other:?}")),
+                ],
+            ),
         }
     }
 }

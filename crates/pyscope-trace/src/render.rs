@@ -24,10 +24,14 @@ fn object_line(o: &HeapObject) -> String {
     let body = match &o.value {
         ObjectValue::None => "None".to_string(),
         ObjectValue::Bool { value } => if *value { "True" } else { "False" }.to_string(),
-        ObjectValue::Int { repr } | ObjectValue::Float { repr } | ObjectValue::Complex { repr } => repr.clone(),
+        ObjectValue::Int { repr } | ObjectValue::Float { repr } | ObjectValue::Complex { repr } => {
+            repr.clone()
+        }
         ObjectValue::Str { value } => format!("{value:?}"),
         ObjectValue::Bytes { repr } => repr.clone(),
-        ObjectValue::List { items, allocated } => format!("[{}] allocated={allocated}", refs(items)),
+        ObjectValue::List { items, allocated } => {
+            format!("[{}] allocated={allocated}", refs(items))
+        }
         ObjectValue::Tuple { items } => format!("({})", refs(items)),
         ObjectValue::Dict { entries, .. } => {
             let parts: Vec<String> = entries.iter().map(|(k, v)| format!("#{k}: #{v}")).collect();
@@ -35,7 +39,12 @@ fn object_line(o: &HeapObject) -> String {
         }
         ObjectValue::Set { items, .. } => format!("{{{}}}", refs(items)),
         ObjectValue::Range { start, stop, step } => format!("range({start}, {stop}, {step})"),
-        ObjectValue::Function { qualname, signature, closure, .. } => {
+        ObjectValue::Function {
+            qualname,
+            signature,
+            closure,
+            ..
+        } => {
             let mut s = format!("{qualname}{signature}");
             if !closure.is_empty() {
                 let _ = write!(s, " closure: {}", bindings(closure));
@@ -43,8 +52,12 @@ fn object_line(o: &HeapObject) -> String {
             s
         }
         ObjectValue::BuiltinFunction { name } => format!("<built-in {name}>"),
-        ObjectValue::BoundMethod { function, receiver } => format!("bound #{function} of #{receiver}"),
-        ObjectValue::Class { qualname, attrs, .. } => format!("class {qualname} {}", bindings(attrs)),
+        ObjectValue::BoundMethod { function, receiver } => {
+            format!("bound #{function} of #{receiver}")
+        }
+        ObjectValue::Class {
+            qualname, attrs, ..
+        } => format!("class {qualname} {}", bindings(attrs)),
         ObjectValue::Instance { attrs } => bindings(attrs),
         ObjectValue::Module { name, attrs } => format!("module {name} {}", bindings(attrs)),
         ObjectValue::Cell { contents } => match contents {
@@ -96,10 +109,21 @@ pub fn render_text(s: &State) -> String {
         s.line_step,
         s.location.file,
         s.location.line,
-        if events.is_empty() { String::new() } else { format!(" [{}]", events.join("; ")) }
+        if events.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", events.join("; "))
+        }
     );
     for f in &s.frames {
-        let _ = writeln!(out, "  frame {} depth={} line={}: {}", f.qualname, f.depth, f.line, bindings(&f.locals));
+        let _ = writeln!(
+            out,
+            "  frame {} depth={} line={}: {}",
+            f.qualname,
+            f.depth,
+            f.line,
+            bindings(&f.locals)
+        );
         if !f.cells.is_empty() {
             let _ = writeln!(out, "    cells: {}", bindings(&f.cells));
         }

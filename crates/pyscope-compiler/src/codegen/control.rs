@@ -154,21 +154,21 @@ impl<'a> Compiler<'a> {
     }
 
     fn jump_if_inner(&mut self, e: &Expr, target: Label, cond: bool) -> CResult {
-        if let Some(k) = fold::constant_of(e) {
-            if let Some(truth) = fold::truthiness(&k) {
-                if truth == cond {
-                    self.with_loc(e.range(), |c| {
-                        c.emit(Opcode::JUMP, target.0);
-                        Ok(())
-                    })?;
-                } else {
-                    self.with_loc(e.range(), |c| {
-                        c.emit(Opcode::NOP, 0);
-                        Ok(())
-                    })?;
-                }
-                return Ok(());
+        if let Some(k) = fold::constant_of(e)
+            && let Some(truth) = fold::truthiness(&k)
+        {
+            if truth == cond {
+                self.with_loc(e.range(), |c| {
+                    c.emit(Opcode::JUMP, target.0);
+                    Ok(())
+                })?;
+            } else {
+                self.with_loc(e.range(), |c| {
+                    c.emit(Opcode::NOP, 0);
+                    Ok(())
+                })?;
             }
+            return Ok(());
         }
         match e {
             Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => {

@@ -415,15 +415,16 @@ impl<'a> Compiler<'a> {
             .iter()
             .map(|it| it.key.as_ref().and_then(fold::constant_of))
             .collect();
-        if n > 1 && !big {
-            if let Some(keys) = keys {
-                for it in items {
-                    self.expr(&it.value)?;
-                }
-                self.emit_const(Constant::Tuple(Rc::from(keys)));
-                self.emit(Opcode::BUILD_CONST_KEY_MAP, n as u32);
-                return Ok(());
+        if n > 1
+            && !big
+            && let Some(keys) = keys
+        {
+            for it in items {
+                self.expr(&it.value)?;
             }
+            self.emit_const(Constant::Tuple(Rc::from(keys)));
+            self.emit(Opcode::BUILD_CONST_KEY_MAP, n as u32);
+            return Ok(());
         }
         if big {
             self.emit(Opcode::BUILD_MAP, 0);

@@ -281,10 +281,10 @@ impl<'a> Compiler<'a> {
     }
 
     fn assert_stmt(&mut self, a: &ast::StmtAssert) -> CResult {
-        if let Expr::Tuple(t) = &*a.test {
-            if !t.elts.is_empty() {
-                // CPython only warns here; the assertion always passes.
-            }
+        if let Expr::Tuple(t) = &*a.test
+            && !t.elts.is_empty()
+        {
+            // CPython only warns here; the assertion always passes.
         }
         let end = self.new_label();
         self.jump_if(&a.test, end, true)?;
