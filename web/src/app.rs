@@ -155,11 +155,7 @@ impl Viewer {
             Reply::Progress { run, steps, .. } if run == current => {
                 self.phase.set(Phase::Recording { steps })
             }
-            Reply::Finished {
-                run,
-                summary,
-                last_line,
-            } if run == current => {
+            Reply::Finished { run, summary } if run == current => {
                 let message = match self.cut_at.get_untracked() {
                     Some(n) => Some(format!(
                         "The worker stopped answering during a long step; the trace ends after {n} steps"
@@ -167,7 +163,7 @@ impl Viewer {
                     None => outcome_message(&summary.outcome),
                 };
                 self.error.set(message);
-                self.timeline.set(Timeline::new(&summary, last_line));
+                self.timeline.set(Timeline::new(&summary));
                 self.phase.set(Phase::Ready);
                 self.go(0);
             }

@@ -48,8 +48,10 @@ pub fn StepBar() -> impl IntoView {
     let at_end = move || none() || v.position.get() >= v.timeline.get().last();
     let instr = move || {
         v.state.with(|s| {
-            s.as_ref()
-                .map(|s| format!("instruction {} of {}", s.step + 1, s.total_steps))
+            s.as_ref().map(|s| match s.step {
+                n if n >= s.total_steps => format!("end, after {} instructions", s.total_steps),
+                n => format!("instruction {} of {}", n + 1, s.total_steps),
+            })
         })
     };
     view! {

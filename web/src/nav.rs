@@ -1,42 +1,38 @@
 //! The step positions the controls move through, and how they map to trace steps.
 //!
-//! Positions are the run's line steps, plus one final position at the last recorded
-//! instruction (the module's `return`, where `<module>` and its globals are still shown) when
-//! that instruction is not already the start of the last line step.
+//! Positions are the run's line steps, plus one final position: the state the run ended in
+//! (for a finished program, the module's return, where `<module>` and its globals are still
+//! shown; for a failed one, with the traceback written). A run with no steps at all (a
+//! syntax error) has no positions.
 
 use pyscope_protocol::At;
-use pyscope_trace::{LineStep, TraceSummary};
+use pyscope_trace::TraceSummary;
 
 /// The browsable extent of one recorded run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Timeline {
-    /// Instruction steps recorded.
+    /// Instruction steps recorded; the end state is at this step number.
     pub steps: u64,
     /// Line steps recorded.
     pub line_steps: u64,
-    /// The instruction step of the extra final position, if there is one.
-    pub end_step: Option<u64>,
 }
 
 impl Timeline {
-    /// The timeline of a finished recording; `last_line` is the last line step's entry.
-    pub fn new(summary: &TraceSummary, last_line: Option<LineStep>) -> Timeline {
-        let last_instr = summary.steps.checked_sub(1);
-        let end_step = match (last_instr, last_line) {
-            (Some(end), Some(l)) if l.step < end => Some(end),
-            (Some(end), None) => Some(end),
-            _ => None,
-        };
+    /// The timeline of a recording that has ended.
+    pub fn new(summary: &TraceSummary) -> Timeline {
         Timeline {
             steps: summary.steps,
             line_steps: summary.line_steps,
-            end_step,
         }
     }
 
     /// How many positions there are.
     pub fn positions(&self) -> u64 {
-        self.line_steps + u64::from(self.end_step.is_some())
+        if self.steps == 0 {
+            0
+        } else {
+            self.line_steps + 1
+        }
     }
 
     /// The last position (0 when there are none).
@@ -46,28 +42,29 @@ impl Timeline {
 
     /// Which step to fetch for a 0-based position (clamped to the timeline).
     pub fn at(&self, position: u64) -> At {
-        let p = position.min(self.last());
-        match self.end_step {
-            Some(end) if p >= self.line_steps => At::Step(end),
-            _ => At::LineStep(p),
+        if position < self.line_steps {
+            At::LineStep(position)
+        } else {
+            At::Step(self.steps)
         }
     }
 
     /// The position that shows a state taken at instruction `step` inside line step `line_step`.
     pub fn position_of(&self, step: u64, line_step: u64) -> u64 {
-        match self.end_step {
-            Some(end) if step >= end => self.last(),
-            _ => line_step.min(self.last()),
+        if step >= self.steps {
+            self.last()
+        } else {
+            line_step.min(self.last())
         }
     }
 
-    /// The instruction step `delta` instructions away from `step`, kept inside the run.
+    /// The instruction step `delta` instructions away from `step`, kept inside the run (the
+    /// end state counts as the step after the last instruction).
     pub fn instruction(&self, step: u64, delta: i64) -> Option<At> {
         if self.steps == 0 {
             return None;
         }
-        let target = step.saturating_add_signed(delta).min(self.steps - 1);
-        Some(At::Step(target))
+        Some(At::Step(step.saturating_add_signed(delta).min(self.steps)))
     }
 
     /// The counter's text for a position: `Step 3 of 12`, counted from 1.
@@ -87,60 +84,46 @@ impl Timeline {
 mod tests {
     use super::*;
 
-    fn summary(steps: u64, line_steps: u64) -> TraceSummary {
-        TraceSummary {
+    fn timeline(steps: u64, line_steps: u64) -> Timeline {
+        Timeline::new(&TraceSummary {
             steps,
             line_steps,
             ..Default::default()
-        }
-    }
-
-    fn line(step: u64) -> Option<LineStep> {
-        Some(LineStep {
-            step,
-            file: 0,
-            line: 4,
-            depth: 0,
-            thread: 0,
         })
     }
 
     #[test]
-    fn adds_the_module_return_after_the_last_line() {
-        let t = Timeline::new(&summary(12, 4), line(8));
+    fn the_end_state_follows_the_last_line() {
+        let t = timeline(12, 4);
         assert_eq!(t.positions(), 5);
         assert_eq!(t.at(0), At::LineStep(0));
         assert_eq!(t.at(3), At::LineStep(3));
-        assert_eq!(t.at(4), At::Step(11));
-        assert_eq!(t.at(99), At::Step(11));
+        assert_eq!(t.at(4), At::Step(12));
+        assert_eq!(t.at(99), At::Step(12));
         assert_eq!(t.counter(4), "Step 5 of 5");
-        assert_eq!(t.position_of(11, 3), 4);
+        assert_eq!(t.counter(0), "Step 1 of 5");
+        assert_eq!(t.position_of(12, 3), 4);
         assert_eq!(t.position_of(9, 3), 3);
     }
 
     #[test]
-    fn no_extra_position_when_the_last_line_is_the_last_instruction() {
-        let t = Timeline::new(&summary(12, 4), line(11));
-        assert_eq!(t.positions(), 4);
-        assert_eq!(t.at(7), At::LineStep(3));
-        assert_eq!(t.counter(0), "Step 1 of 4");
-    }
-
-    #[test]
-    fn empty_runs_have_no_positions() {
-        let t = Timeline::new(&summary(0, 0), None);
+    fn runs_without_steps_have_no_positions() {
+        let t = timeline(0, 0);
         assert_eq!(
             (t.positions(), t.counter(0)),
             (0, "Step 0 of 0".to_string())
         );
         assert_eq!(t.instruction(0, 1), None);
+        let only_end = timeline(3, 0);
+        assert_eq!((only_end.positions(), only_end.at(0)), (1, At::Step(3)));
     }
 
     #[test]
     fn instruction_steps_stay_inside_the_run() {
-        let t = Timeline::new(&summary(12, 4), line(8));
+        let t = timeline(12, 4);
         assert_eq!(t.instruction(0, -1), Some(At::Step(0)));
         assert_eq!(t.instruction(5, 1), Some(At::Step(6)));
-        assert_eq!(t.instruction(11, 1), Some(At::Step(11)));
+        assert_eq!(t.instruction(11, 1), Some(At::Step(12)));
+        assert_eq!(t.instruction(12, 1), Some(At::Step(12)));
     }
 }

@@ -5,7 +5,7 @@
 //! JS values with [`encode`] and [`decode`] (serde-wasm-bindgen), so `postMessage` carries
 //! structured data rather than JSON text.
 
-use pyscope_trace::{LineStep, State, TraceSummary};
+use pyscope_trace::{State, TraceSummary};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use wasm_bindgen::JsValue;
 
@@ -51,12 +51,9 @@ pub enum Reply {
         steps: u64,
         line_steps: u64,
     },
-    /// Recording ended (finished, stopped, failed or limited); the trace can be browsed.
-    Finished {
-        run: RunId,
-        summary: TraceSummary,
-        last_line: Option<LineStep>,
-    },
+    /// Recording ended (finished, stopped, failed or limited); the trace can be browsed,
+    /// including the state it ended in, at step `summary.steps`.
+    Finished { run: RunId, summary: TraceSummary },
     /// The state asked for by `query`.
     State {
         run: RunId,

@@ -19,12 +19,16 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
 
 /// The file name the page's code runs as (tracebacks show it).
 const MAIN_FILE: &str = "main.py";
+/// Progress is reported at most this often, so a fast run cannot flood the page.
+const PROGRESS_EVERY_MS: f64 = 25.0;
 
 /// The run being recorded or browsed.
 struct Recorder {
     run: RunId,
     session: Session,
     budget: Budget,
+    /// When progress was last reported.
+    reported_at: f64,
 }
 
 thread_local! {
@@ -58,15 +62,9 @@ fn schedule() {
 }
 
 fn finished(r: &Recorder) -> Reply {
-    let summary = r.session.summary();
-    let last_line = summary
-        .line_steps
-        .checked_sub(1)
-        .map(|n| r.session.line_step_info(n));
     Reply::Finished {
         run: r.run,
-        summary,
-        last_line,
+        summary: r.session.summary(),
     }
 }
 
@@ -85,8 +83,12 @@ fn tick() {
             return Some(finished(r));
         }
         schedule();
-        // Report after every slice: if the next slice never ends, the page's watchdog
-        // re-records up to here, which is as far as a fresh worker can safely go.
+        // If a later slice never ends, the page's watchdog re-records up to the last step
+        // reported, so report often, but not so often that the page drowns in messages.
+        if now() - r.reported_at < PROGRESS_EVERY_MS {
+            return None;
+        }
+        r.reported_at = now();
         Some(Reply::Progress {
             run: r.run,
             steps: summary.steps,
@@ -116,6 +118,7 @@ fn start(run: RunId, source: String, max_steps: Option<u64>) {
             run,
             session,
             budget: Budget::default(),
+            reported_at: now(),
         });
     });
     post(&Reply::Progress {
@@ -151,7 +154,8 @@ fn state(run: RunId, query: u32, at: At) -> Reply {
         };
         let summary = r.session.summary();
         let state = match at {
-            At::Step(n) if n < summary.steps => r.session.state_at(n),
+            // Step `summary.steps` itself is the state the run ended in.
+            At::Step(n) if n <= summary.steps => r.session.state_at(n),
             At::LineStep(n) if n < summary.line_steps => r.session.state_at_line_step(n),
             _ => {
                 return Reply::Failed {
