@@ -11,7 +11,7 @@ use pyscope::trace::SourceFile;
 const USAGE: &str = "\
 usage: pyscope run FILE [ARG...]
        pyscope trace FILE [--format json|pytutor|text] [--at N] [--summary] [--max-steps N]
-       pyscope dis FILE
+       pyscope dis [--positions] FILE
 
   run     run FILE as python3 would (output streamed, input() reads stdin)
   trace   record every instruction of FILE and print the trace
@@ -22,7 +22,8 @@ fn main() -> ExitCode {
     let code = match args.first().map(String::as_str) {
         Some("run") if args.len() >= 2 => run(&args[1], &args[2..]),
         Some("trace") if args.len() >= 2 => trace_cmd::trace(&args[1], &args[2..]),
-        Some("dis") if args.len() == 2 => dis(&args[1]),
+        Some("dis") if args.len() == 2 => dis(&args[1], false),
+        Some("dis") if args.len() == 3 && args[1] == "--positions" => dis(&args[2], true),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             0
@@ -87,12 +88,16 @@ fn run(path: &str, rest: &[String]) -> i32 {
     pyscope::run_streaming(&file, pyscope::RunOptions { argv, search_path })
 }
 
-fn dis(path: &str) -> i32 {
+fn dis(path: &str, positions: bool) -> i32 {
     let file = match read_source(path) {
         Ok(f) => f,
         Err(code) => return code,
     };
     match pyscope::compile(&file.text, &file.name, pyscope::Mode::Exec) {
+        Ok(code) if positions => {
+            print!("{}", pyscope::dis::positions(&code));
+            0
+        }
         Ok(code) => {
             print!("{}", pyscope::dis::disassemble(&code));
             0

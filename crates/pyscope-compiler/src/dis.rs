@@ -282,3 +282,33 @@ fn disassemble_one(code: &CodeObject, out: &mut String) {
         }
     }
 }
+
+/// Every instruction's source position, one line each (`qualname opname line end_line col
+/// end_col`, `None` where CPython has no position), nested code objects after their parent.
+/// Tests compare this with `dis.get_instructions(...).positions` from CPython.
+pub fn positions(code: &Rc<CodeObject>) -> String {
+    let mut out = String::new();
+    code.walk(&mut |c| {
+        for (i, ins) in c.instrs.iter().enumerate() {
+            let p = c.positions[i];
+            let show = |v: u32| {
+                if p.line == 0 {
+                    "None".to_string()
+                } else {
+                    v.to_string()
+                }
+            };
+            let _ = writeln!(
+                out,
+                "{} {} {} {} {} {}",
+                c.qualname,
+                ins.op.name(),
+                show(p.line),
+                show(p.end_line),
+                show(p.col),
+                show(p.end_col)
+            );
+        }
+    });
+    out
+}

@@ -17,6 +17,7 @@ mod parse;
 pub mod pyrepr;
 mod scan;
 pub mod symtable;
+pub mod unicode;
 mod visit;
 
 use std::rc::Rc;

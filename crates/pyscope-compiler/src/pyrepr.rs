@@ -85,30 +85,7 @@ pub fn sci_from_digits(digits: &str, exp: i32) -> String {
 /// categories that matter in practice: controls, separators other than space, format
 /// characters, surrogates, private use and noncharacters).
 pub fn is_printable(c: char) -> bool {
-    let u = c as u32;
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() {
-        return false;
-    }
-    !matches!(
-        u,
-        0xA0 | 0xAD | 0x34F | 0x61C | 0x115F | 0x1160 | 0x1680 | 0x180E
-            | 0x2000..=0x200F
-            | 0x2028..=0x202F
-            | 0x205F..=0x206F
-            | 0x3000
-            | 0x3164
-            | 0xD800..=0xF8FF
-            | 0xFE00..=0xFE0F
-            | 0xFEFF
-            | 0xFFA0
-            | 0xFFF0..=0xFFFB
-            | 0xFFFE..=0xFFFF
-            | 0xE0000..=0xE0FFF
-            | 0xF0000..=0x10FFFF
-    ) && !(0x1FFFE..=0x1FFFF).contains(&(u & 0x1FFFF))
+    crate::unicode::in_table(crate::unicode::PRINTABLE, c)
 }
 
 /// `repr(s)` for a str.

@@ -680,16 +680,23 @@ impl Builder {
             ));
         }
         let name = target.id.to_string();
-        // Mark it bound in the outer scope and free in each comprehension in between.
+        // As CPython's symtable does: the innermost comprehension declares the name global
+        // (module level, or declared global in the function) or nonlocal; the enclosing
+        // function binds it locally, the module globally. Comprehensions in between see it
+        // as free through the normal analysis.
+        let inner = self.stack[self.stack.len() - 1];
         let outer_flags = self.scopes[outer].flags.get(&name).copied().unwrap_or(0);
-        if outer_flags & def::GLOBAL != 0 {
-            self.scopes[outer].add(&name, def::USE);
+        if self.scopes[outer].kind == ScopeKind::Module {
+            self.scopes[inner].add(&name, def::GLOBAL);
+            self.scopes[outer].add(&name, def::GLOBAL);
         } else {
+            let how = if outer_flags & def::GLOBAL != 0 {
+                def::GLOBAL
+            } else {
+                def::NONLOCAL
+            };
+            self.scopes[inner].add(&name, how);
             self.scopes[outer].add(&name, def::LOCAL);
-        }
-        for i in depth + 1..self.stack.len() {
-            let id = self.stack[i];
-            self.scopes[id].add(&name, def::NONLOCAL);
         }
         Ok(())
     }

@@ -95,6 +95,7 @@ impl Vm {
 #[cfg(debug_assertions)]
 thread_local! {
     static AUDIT: bool = std::env::var_os("PYSCOPE_AUDIT").is_some();
+    static OPS: bool = std::env::var_os("PYSCOPE_OPS").is_some();
 }
 
 impl Vm {
@@ -102,6 +103,21 @@ impl Vm {
     /// and reports the first inconsistency with the instruction that follows it.
     #[cfg(debug_assertions)]
     pub(crate) fn debug_audit(&self) {
+        if OPS.with(|o| *o) {
+            if let Some(f) = self.frames.last() {
+                let ins = f.code.code.instrs[f.lasti as usize];
+                eprintln!(
+                    "[{}] {} {}:{} {:?} {} stack={:?}",
+                    self.steps,
+                    self.frames.len(),
+                    f.code.code.qualname,
+                    f.lasti,
+                    ins.op,
+                    ins.arg,
+                    f.stack
+                );
+            }
+        }
         if !AUDIT.with(|a| *a) {
             return;
         }

@@ -71,6 +71,16 @@ impl Vm {
 
     /// `a <op> b` for a `BINARY_OP` argument (in-place forms included).
     pub fn binary_op(&mut self, a: ObjRef, b: ObjRef, op: u32) -> PyResult {
+        if let (Kind::Bool(x), Kind::Bool(y)) = (self.kind(a), self.kind(b)) {
+            // bool's own `&`, `|` and `^` keep the result a bool.
+            let (x, y) = (*x, *y);
+            match op % 13 {
+                1 => return Ok(self.bool_obj(x & y)),
+                7 => return Ok(self.bool_obj(x | y)),
+                12 => return Ok(self.bool_obj(x ^ y)),
+                _ => {}
+            }
+        }
         if self.is_builtin_number(a) && self.is_builtin_number(b) {
             if let Some(r) = numbers::binary_numeric(self, op % 13, a, b) {
                 return r;
@@ -235,9 +245,10 @@ impl Vm {
         t
     }
 
-    /// `a == b` as a bool.
+    /// `a == b` as a bool, with identity implying equality (CPython's
+    /// `PyObject_RichCompareBool`, used by containers: `nan in [nan]` is true).
     pub fn eq(&mut self, a: ObjRef, b: ObjRef) -> PyResult<bool> {
-        if a == b && !matches!(self.kind(a), Kind::Float(_)) {
+        if a == b {
             return Ok(true);
         }
         self.compare_bool(a, b, 2)

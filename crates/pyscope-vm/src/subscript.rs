@@ -233,14 +233,11 @@ impl Vm {
                 let len = r.len().max(0) as usize;
                 if is_slice {
                     let s = self.slice_indices(key, len)?;
+                    // As CPython: the slice's adjusted bounds mapped through the range.
                     let nr = RangeObj {
                         start: r.get(s.start),
-                        stop: r.get(s.start + s.len * s.step),
+                        stop: r.get(s.stop),
                         step: r.step * s.step,
-                    };
-                    let nr = RangeObj {
-                        stop: if s.len == 0 { nr.start } else { nr.stop },
-                        ..nr
                     };
                     return Ok(self.alloc(self.t.range, Kind::Range(Box::new(nr))));
                 }

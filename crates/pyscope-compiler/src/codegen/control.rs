@@ -230,7 +230,7 @@ impl<'a> Compiler<'a> {
             self.compare_op(cmp.ops[i]);
             self.emit_jump(Opcode::POP_JUMP_IF_FALSE, cleanup);
         }
-        self.expr(&cmp.comparators[n])?;
+        self.comparator(cmp.ops[n], &cmp.comparators[n])?;
         self.compare_op(cmp.ops[n]);
         let op = if cond {
             Opcode::POP_JUMP_IF_TRUE

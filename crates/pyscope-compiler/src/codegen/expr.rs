@@ -242,32 +242,11 @@ impl<'a> Compiler<'a> {
         self.emit(code, arg);
     }
 
-    /// Compiles a comparison operand, folding `x in [consts]` into a tuple as CPython does.
-    fn comparator(&mut self, op: ast::CmpOp, e: &Expr) -> CResult {
+    /// Compiles the last operand of a comparison: after `in`/`not in`, CPython's AST
+    /// optimizer turns a list display into a tuple and a constant set into a frozenset.
+    pub(super) fn comparator(&mut self, op: ast::CmpOp, e: &Expr) -> CResult {
         if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn) {
-            match e {
-                Expr::List(l) => {
-                    let items: Option<Vec<Constant>> =
-                        l.elts.iter().map(fold::constant_of).collect();
-                    if let Some(items) = items {
-                        return self.with_loc(e.range(), |c| {
-                            c.emit_const(Constant::Tuple(Rc::from(items)));
-                            Ok(())
-                        });
-                    }
-                }
-                Expr::Set(s) => {
-                    let items: Option<Vec<Constant>> =
-                        s.elts.iter().map(fold::constant_of).collect();
-                    if let Some(items) = items {
-                        return self.with_loc(e.range(), |c| {
-                            c.emit_const(Constant::FrozenSet(Rc::from(items)));
-                            Ok(())
-                        });
-                    }
-                }
-                _ => {}
-            }
+            return self.iterable(e);
         }
         self.expr(e)
     }
@@ -282,7 +261,7 @@ impl<'a> Compiler<'a> {
         }
         let cleanup = self.new_label();
         for i in 0..n {
-            self.comparator(c.ops[i], &c.comparators[i])?;
+            self.expr(&c.comparators[i])?;
             self.emit(Opcode::SWAP, 2);
             self.emit(Opcode::COPY, 2);
             self.compare_op(c.ops[i]);
@@ -663,10 +642,9 @@ impl<'a> Compiler<'a> {
             self.joined(&parts)?;
             flags |= 0x04;
         }
-        self.with_loc(v.range, |c| {
-            c.emit(Opcode::FORMAT_VALUE, flags);
-            Ok(())
-        })
+        // CPython 3.11 gives FORMAT_VALUE the whole f-string's position.
+        self.emit(Opcode::FORMAT_VALUE, flags);
+        Ok(())
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `builtins` module and the methods of the built-in types, plus the argument-parsing
 //! helpers native functions share.
 
+mod bytes;
 mod class;
 mod funcs;
 mod mapping;
@@ -33,6 +34,7 @@ impl Vm {
         object::install(self);
         numeric::install(self);
         strings::install(self);
+        bytes::install(self);
         seq::install(self);
         mapping::install(self);
         misc::install(self);

@@ -495,10 +495,7 @@ fn float_hex(vm: &mut Vm, a: &Args) -> PyResult {
     } else {
         (1, exp - 1023)
     };
-    let mut m = format!("{mant:013x}");
-    while m.len() > 1 && m.ends_with('0') {
-        m.pop();
-    }
+    let m = format!("{mant:013x}");
     let sign = if f < 0.0 { "-" } else { "" };
     Ok(vm.new_string(format!("{sign}0x{lead}.{m}p{e:+}")))
 }

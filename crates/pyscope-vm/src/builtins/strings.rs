@@ -1,9 +1,10 @@
 //! `str` and `bytes`: constructors and methods (splitting, stripping, searching, case,
 //! padding, predicates, `join`, `format`, `%`).
 
-use super::{C, M, S};
+use super::{M, S};
 use crate::object::*;
 use crate::vm::Vm;
+use pyscope_compiler::unicode;
 
 pub(super) fn install(vm: &mut Vm) {
     let str_t = vm.t.str;
@@ -57,7 +58,7 @@ pub(super) fn install(vm: &mut Vm) {
             ("rjust", rjust, M),
             ("zfill", zfill, M),
             ("isdigit", isdigit, M),
-            ("isdecimal", isdigit, M),
+            ("isdecimal", isdecimal, M),
             ("isnumeric", isnumeric, M),
             ("isalpha", isalpha, M),
             ("isalnum", isalnum, M),
@@ -76,26 +77,6 @@ pub(super) fn install(vm: &mut Vm) {
             ("removesuffix", removesuffix, M),
             ("maketrans", maketrans, S),
             ("translate", translate, M),
-        ],
-    );
-    let bytes_t = vm.t.bytes;
-    vm.register(
-        bytes_t,
-        &[
-            ("__new__", bytes_new, S),
-            ("decode", decode, M),
-            ("hex", bytes_hex, M),
-            ("fromhex", bytes_fromhex, C),
-            ("__len__", str_len, M),
-        ],
-    );
-    let bytearray_t = vm.t.bytearray;
-    vm.register(
-        bytearray_t,
-        &[
-            ("__new__", bytearray_new, S),
-            ("decode", decode, M),
-            ("append", bytearray_append, M),
         ],
     );
 }
@@ -129,7 +110,7 @@ fn str_new(vm: &mut Vm, a: &Args) -> PyResult {
         vm.share(vm.empty_str)
     } else if !p[2].is_null() || !p[3].is_null() {
         let data = vm.bytes_of(p[1])?;
-        decode_bytes(
+        super::bytes::decode_bytes(
             vm,
             &data,
             if p[2].is_null() {
@@ -147,42 +128,6 @@ fn str_new(vm: &mut Vm, a: &Args) -> PyResult {
     let t = vm.str_of(s).to_string();
     vm.decref(s);
     Ok(vm.alloc(cls, Kind::Str(Box::new(StrObj::new(&t)))))
-}
-
-fn decode_bytes(vm: &mut Vm, data: &[u8], encoding: String) -> PyResult {
-    let enc = encoding.to_lowercase().replace('_', "-");
-    match enc.as_str() {
-        "utf-8" | "utf8" => match std::str::from_utf8(data) {
-            Ok(s) => Ok(vm.new_str(s)),
-            Err(e) => {
-                let pos = e.valid_up_to();
-                let byte = data[pos];
-                let why = if e.error_len().is_none() {
-                    "unexpected end of data"
-                } else {
-                    "invalid start byte"
-                };
-                let msg =
-                    format!("'utf-8' codec can't decode byte {byte:#04x} in position {pos}: {why}");
-                Err(vm.new_exc(vm.e.unicode_decode_error, &msg))
-            }
-        },
-        "ascii" => {
-            if let Some(pos) = data.iter().position(|b| *b >= 128) {
-                let msg = format!(
-                    "'ascii' codec can't decode byte {:#04x} in position {pos}: ordinal not in range(128)",
-                    data[pos]
-                );
-                return Err(vm.new_exc(vm.e.unicode_decode_error, &msg));
-            }
-            Ok(vm.new_str(std::str::from_utf8(data).unwrap_or("")))
-        }
-        "latin-1" | "latin1" | "iso-8859-1" => {
-            let s: String = data.iter().map(|b| char::from(*b)).collect();
-            Ok(vm.new_string(s))
-        }
-        _ => Err(vm.new_exc(vm.e.lookup_error, &format!("unknown encoding: {encoding}"))),
-    }
 }
 
 fn str_add(vm: &mut Vm, a: &Args) -> PyResult {
@@ -772,33 +717,33 @@ fn predicate(vm: &mut Vm, a: &Args, name: &str, f: impl Fn(&str) -> bool) -> PyR
     Ok(vm.bool_obj(f(&s)))
 }
 
+/// Whether `s` is non-empty and every character is in the Unicode class `table`.
+fn all_in(s: &str, table: &[(u32, u32)]) -> bool {
+    !s.is_empty() && s.chars().all(|c| unicode::in_table(table, c))
+}
+
 fn isdigit(vm: &mut Vm, a: &Args) -> PyResult {
-    predicate(vm, a, "isdigit", |s| {
-        !s.is_empty()
-            && s.chars().all(|c| {
-                c.is_ascii_digit() || c.is_ascii_digit() || ('\u{660}'..='\u{669}').contains(&c)
-            })
-    })
+    predicate(vm, a, "isdigit", |s| all_in(s, unicode::DIGIT))
+}
+fn isdecimal(vm: &mut Vm, a: &Args) -> PyResult {
+    predicate(vm, a, "isdecimal", |s| all_in(s, unicode::DECIMAL))
 }
 fn isnumeric(vm: &mut Vm, a: &Args) -> PyResult {
-    predicate(vm, a, "isnumeric", |s| {
-        !s.is_empty() && s.chars().all(char::is_numeric)
-    })
+    predicate(vm, a, "isnumeric", |s| all_in(s, unicode::NUMERIC))
 }
 fn isalpha(vm: &mut Vm, a: &Args) -> PyResult {
-    predicate(vm, a, "isalpha", |s| {
-        !s.is_empty() && s.chars().all(char::is_alphabetic)
-    })
+    predicate(vm, a, "isalpha", |s| all_in(s, unicode::ALPHA))
 }
 fn isalnum(vm: &mut Vm, a: &Args) -> PyResult {
     predicate(vm, a, "isalnum", |s| {
-        !s.is_empty() && s.chars().all(char::is_alphanumeric)
+        !s.is_empty()
+            && s.chars().all(|c| {
+                unicode::in_table(unicode::ALPHA, c) || unicode::in_table(unicode::NUMERIC, c)
+            })
     })
 }
 fn isspace(vm: &mut Vm, a: &Args) -> PyResult {
-    predicate(vm, a, "isspace", |s| {
-        !s.is_empty() && s.chars().all(char::is_whitespace)
-    })
+    predicate(vm, a, "isspace", |s| all_in(s, unicode::SPACE))
 }
 fn isupper(vm: &mut Vm, a: &Args) -> PyResult {
     predicate(vm, a, "isupper", |s| {
@@ -878,7 +823,7 @@ fn rpartition(vm: &mut Vm, a: &Args) -> PyResult {
     part(vm, a, "rpartition", true)
 }
 
-fn encode(vm: &mut Vm, a: &Args) -> PyResult {
+pub(super) fn encode(vm: &mut Vm, a: &Args) -> PyResult {
     let p = vm.bind_native("encode", a, &["self", "encoding", "errors"], 1)?;
     let s = text(vm, a, "encode")?;
     let enc = if p[1].is_null() {
@@ -886,23 +831,59 @@ fn encode(vm: &mut Vm, a: &Args) -> PyResult {
     } else {
         vm.str_of(p[1]).to_lowercase().replace('_', "-")
     };
-    let data: Vec<u8> = match enc.as_str() {
-        "utf-8" | "utf8" => s.into_bytes(),
-        "ascii" => {
-            if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+    let errors = if p[2].is_null() {
+        "strict".to_string()
+    } else {
+        vm.str_of(p[2]).to_string()
+    };
+    let (codec, limit) = match enc.as_str() {
+        "utf-8" | "utf8" => {
+            if let Kind::Str(st) = vm.kind(a.args[0]) {
+                st.utf8_cached.set(true);
+            }
+            return Ok(vm.new_bytes(s.as_bytes()));
+        }
+        "ascii" | "us-ascii" => ("ascii", 128u32),
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => ("latin-1", 256u32),
+        other => return Err(vm.new_exc(vm.e.lookup_error, &format!("unknown encoding: {other}"))),
+    };
+    let mut data = Vec::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        let code = c as u32;
+        if code < limit {
+            data.push(code as u8);
+            continue;
+        }
+        match errors.as_str() {
+            "ignore" => {}
+            "replace" => data.push(b'?'),
+            "backslashreplace" => {
+                let esc = match code {
+                    0..=0xff => format!("\\x{code:02x}"),
+                    0x100..=0xffff => format!("\\u{code:04x}"),
+                    _ => format!("\\U{code:08x}"),
+                };
+                data.extend_from_slice(esc.as_bytes());
+            }
+            "xmlcharrefreplace" => data.extend_from_slice(format!("&#{code};").as_bytes()),
+            "strict" => {
+                let shown = match code {
+                    0..=0xff => format!("\\x{code:02x}"),
+                    0x100..=0xffff => format!("\\u{code:04x}"),
+                    _ => format!("\\U{code:08x}"),
+                };
                 let msg = format!(
-                    "'ascii' codec can't encode character '\\x{:02x}' in position {i}: ordinal not in range(128)",
-                    c as u32
+                    "'{codec}' codec can't encode character '{shown}' in position {i}: ordinal not in range({limit})"
                 );
                 return Err(vm.new_exc(vm.e.unicode_encode_error, &msg));
             }
-            s.into_bytes()
+            other => {
+                return Err(vm.new_exc(
+                    vm.e.lookup_error,
+                    &format!("unknown error handler name '{other}'"),
+                ));
+            }
         }
-        "latin-1" | "latin1" => s.chars().map(|c| c as u32 as u8).collect(),
-        other => return Err(vm.new_exc(vm.e.lookup_error, &format!("unknown encoding: {other}"))),
-    };
-    if let Kind::Str(st) = vm.kind(a.args[0]) {
-        st.utf8_cached.set(true);
     }
     Ok(vm.new_bytes(&data))
 }
@@ -1028,91 +1009,4 @@ fn translate(vm: &mut Vm, a: &Args) -> PyResult {
         }
     }
     Ok(vm.new_string(out))
-}
-
-fn bytes_new(vm: &mut Vm, a: &Args) -> PyResult {
-    let p = vm.bind_native("bytes", a, &["cls", "source", "encoding", "errors"], 1)?;
-    if p[1].is_null() {
-        return Ok(vm.new_bytes(&[]));
-    }
-    if vm.is_str(p[1]) {
-        if p[2].is_null() {
-            return Err(vm.type_error("string argument without an encoding"));
-        }
-        let enc = Args {
-            args: vec![p[1], p[2]],
-            kwnames: vec![],
-        };
-        return encode(vm, &enc);
-    }
-    if let Some(n) = vm.int_value(p[1]) {
-        if n < 0 {
-            return Err(vm.value_error("negative count"));
-        }
-        return Ok(vm.new_bytes(&vec![0u8; n as usize]));
-    }
-    let data = vm.bytes_of(p[1])?;
-    Ok(vm.new_bytes(&data))
-}
-
-fn bytearray_new(vm: &mut Vm, a: &Args) -> PyResult {
-    let p = vm.bind_native("bytearray", a, &["cls", "source", "encoding", "errors"], 1)?;
-    let data = if p[1].is_null() {
-        Vec::new()
-    } else if let Some(n) = vm.int_value(p[1]) {
-        vec![0u8; n.max(0) as usize]
-    } else if vm.is_str(p[1]) {
-        vm.str_of(p[1]).as_bytes().to_vec()
-    } else {
-        vm.bytes_of(p[1])?
-    };
-    Ok(vm.alloc(p[0], Kind::ByteArray(Box::new(data))))
-}
-
-fn bytearray_append(vm: &mut Vm, a: &Args) -> PyResult {
-    vm.check_method_args("append", a, 1, 1)?;
-    let v = vm.index_value(a.args[1])?;
-    if !(0..256).contains(&v) {
-        return Err(vm.value_error("byte must be in range(0, 256)"));
-    }
-    if let Kind::ByteArray(b) = &mut vm.heap.get_mut(a.args[0]).kind {
-        b.push(v as u8);
-    }
-    Ok(vm.none())
-}
-
-fn decode(vm: &mut Vm, a: &Args) -> PyResult {
-    let p = vm.bind_native("decode", a, &["self", "encoding", "errors"], 1)?;
-    let data = vm.bytes_of(p[0])?;
-    let enc = if p[1].is_null() {
-        "utf-8".to_string()
-    } else {
-        vm.str_of(p[1]).to_string()
-    };
-    decode_bytes(vm, &data, enc)
-}
-
-fn bytes_hex(vm: &mut Vm, a: &Args) -> PyResult {
-    let data = vm.bytes_of(a.args[0])?;
-    let s: String = data.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(vm.new_string(s))
-}
-
-fn bytes_fromhex(vm: &mut Vm, a: &Args) -> PyResult {
-    vm.check_method_args("fromhex", a, 1, 1)?;
-    let s: String = vm
-        .str_of(a.args[1])
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let mut out = Vec::new();
-    let cs: Vec<char> = s.chars().collect();
-    for pair in cs.chunks(2) {
-        let t: String = pair.iter().collect();
-        match u8::from_str_radix(&t, 16) {
-            Ok(b) if pair.len() == 2 => out.push(b),
-            _ => return Err(vm.value_error("non-hexadecimal number found in fromhex() arg")),
-        }
-    }
-    Ok(vm.new_bytes(&out))
 }

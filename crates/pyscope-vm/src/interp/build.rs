@@ -513,11 +513,10 @@ impl Vm {
         }
         attr_names.extend(self.tuple_items(names).iter().copied());
         let mut out = Vec::new();
-        for (i, name) in attr_names.iter().enumerate() {
-            if whole_subject && i == 0 {
-                out.push(self.share(subject));
-                continue;
-            }
+        if whole_subject {
+            out.push(self.share(subject));
+        }
+        for name in &attr_names {
             match self.getattr(subject, *name) {
                 Ok(v) => out.push(v),
                 Err(Flow::Exc(e)) if self.exc_matches(e, self.e.attribute_error) => {

@@ -302,10 +302,18 @@ impl Vm {
             self.record_exception(e);
         }
         let mut e = e;
+        // RERAISE restores `lasti` (for the traceback and the next handler) but the handler
+        // is still looked up at the RERAISE itself, as CPython does.
+        let mut lookup_at_pc = reraise;
         loop {
             let frame = self.frame_ref();
             let lasti = frame.lasti;
-            if let Some(h) = frame.code.code.handler_for(lasti).copied() {
+            let at = if std::mem::take(&mut lookup_at_pc) {
+                frame.pc.saturating_sub(1)
+            } else {
+                lasti
+            };
+            if let Some(h) = frame.code.code.handler_for(at).copied() {
                 while self.frame_ref().stack.len() > h.depth as usize {
                     let v = self.pop();
                     self.decref(v);
