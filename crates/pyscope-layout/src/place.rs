@@ -40,11 +40,10 @@ pub fn layout(state: &State, opts: &Options) -> GraphLayout {
             }
         }
     }
-    let extra_roots = state
-        .exception
-        .into_iter()
-        .chain(state.modules.iter().filter_map(|m| m.id));
-    for id in extra_roots {
+    // The exception being handled is reachable without a name. Modules are not roots of
+    // their own: `__main__` is the global frame already, and an imported module the program
+    // can still use is bound to a name somewhere.
+    if let Some(id) = state.exception {
         placer.place_root(id, 0.0);
     }
     let Placer {

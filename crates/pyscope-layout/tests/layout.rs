@@ -1,7 +1,9 @@
 //! Behaviour of the memory-graph layout on hand-built trace states.
 
 use pyscope_layout::{Cell, GraphLayout, Options, Rect, Shape, Side, layout};
-use pyscope_trace::{Binding, FrameView, HeapObject, ObjectId, ObjectValue, SetTable, State};
+use pyscope_trace::{
+    Binding, FrameView, HeapObject, ModuleEntry, ObjectId, ObjectValue, SetTable, State,
+};
 
 fn obj(id: ObjectId, type_name: &str, value: ObjectValue) -> HeapObject {
     HeapObject {
@@ -255,6 +257,46 @@ fn dict_slots_use_key_reprs_and_heap_keys_get_arrows() {
     assert_eq!(d.slots[2].key_ref, Some(44));
     assert_eq!(arrows_to(&g, 43), ["40['b']"]);
     assert_eq!(arrows_to(&g, 44), ["40[(1, 2)]:key"]);
+}
+
+#[test]
+fn the_main_module_is_not_drawn_again_but_the_current_exception_is() {
+    let mut s = aliasing();
+    s.heap.push(obj(
+        90,
+        "module",
+        ObjectValue::Module {
+            name: "__main__".into(),
+            attrs: binds(&[("a", 10), ("b", 10)]),
+        },
+    ));
+    s.heap.push(obj(
+        91,
+        "ZeroDivisionError",
+        ObjectValue::Exception {
+            args: vec![],
+            message: "division by zero".into(),
+            cause: None,
+            context: None,
+        },
+    ));
+    s.heap.sort_by_key(|o| o.id);
+    s.modules = vec![
+        ModuleEntry {
+            name: "__main__".into(),
+            id: Some(90),
+        },
+        ModuleEntry {
+            name: "sys".into(),
+            id: None,
+        },
+    ];
+    s.exception = Some(91);
+    let g = layout(&s, &Options::default());
+    let ids: Vec<ObjectId> = g.objects.iter().map(|o| o.id).collect();
+    assert_eq!(ids, [10, 91]);
+    assert_eq!(arrows_to(&g, 10), ["0:a", "0:b"]);
+    assert_eq!(g.objects[1].text.as_deref(), Some("division by zero"));
 }
 
 #[test]

@@ -112,21 +112,25 @@ fn start(run: RunId, source: String, max_steps: Option<u64>) {
         }],
         main: MAIN_FILE.into(),
     };
-    let session = Session::new(program, limits);
-    RECORDER.with(|cell| {
-        *cell.borrow_mut() = Some(Recorder {
-            run,
-            session,
-            budget: Budget::default(),
-            reported_at: now(),
-        });
-    });
-    post(&Reply::Progress {
+    let recorder = Recorder {
         run,
-        steps: 0,
-        line_steps: 0,
-    });
-    schedule();
+        session: Session::new(program, limits),
+        budget: Budget::default(),
+        reported_at: now(),
+    };
+    // A program that does not compile is done before it starts.
+    let first = if recorder.session.is_done() {
+        finished(&recorder)
+    } else {
+        schedule();
+        Reply::Progress {
+            run,
+            steps: 0,
+            line_steps: 0,
+        }
+    };
+    RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
+    post(&first);
 }
 
 fn stop(run: RunId) {
