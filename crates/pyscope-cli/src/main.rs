@@ -93,7 +93,8 @@ fn dis(path: &str, positions: bool) -> i32 {
         Ok(f) => f,
         Err(code) => return code,
     };
-    match pyscope::compile(&file.text, &file.name, pyscope::Mode::Exec) {
+    // `python3 -m dis FILE` names code objects after FILE as given, not its absolute path.
+    match pyscope::compile(&file.text, path, pyscope::Mode::Exec) {
         Ok(code) if positions => {
             print!("{}", pyscope::dis::positions(&code));
             0

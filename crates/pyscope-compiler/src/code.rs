@@ -116,6 +116,9 @@ pub struct CodeObject {
     pub kwonlyargcount: u32,
     pub instrs: Vec<Instr>,
     pub positions: Vec<Position>,
+    /// Per instruction: whether its position has a line but no columns (CPython gives
+    /// `RETURN_GENERATOR` and what inherits its location no column information).
+    pub columnless: Vec<bool>,
     /// Caret anchors, per instruction, where CPython 3.11 draws `~` and `^` separately.
     pub anchors: Vec<Option<Anchor>>,
     pub consts: Vec<Constant>,

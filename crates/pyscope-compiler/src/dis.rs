@@ -50,7 +50,10 @@ pub fn const_repr(c: &Constant) -> String {
             }
         }
         Constant::FrozenSet(items) => {
-            let parts: Vec<String> = items.iter().map(const_repr).collect();
+            let parts: Vec<String> = crate::sethash::set_order(items)
+                .into_iter()
+                .map(const_repr)
+                .collect();
             if parts.is_empty() {
                 "frozenset()".into()
             } else {
@@ -291,11 +294,13 @@ pub fn positions(code: &Rc<CodeObject>) -> String {
     code.walk(&mut |c| {
         for (i, ins) in c.instrs.iter().enumerate() {
             let p = c.positions[i];
-            let show = |v: u32| {
-                if p.line == 0 {
-                    "None".to_string()
-                } else {
+            let located = p.line != 0 || p.end_line != 0;
+            let columns = located && !c.columnless.get(i).copied().unwrap_or(false);
+            let show = |v: u32, known: bool| {
+                if known {
                     v.to_string()
+                } else {
+                    "None".to_string()
                 }
             };
             let _ = writeln!(
@@ -303,10 +308,10 @@ pub fn positions(code: &Rc<CodeObject>) -> String {
                 "{} {} {} {} {} {}",
                 c.qualname,
                 ins.op.name(),
-                show(p.line),
-                show(p.end_line),
-                show(p.col),
-                show(p.end_col)
+                show(p.line, located),
+                show(p.end_line, located),
+                show(p.col, columns),
+                show(p.end_col, columns)
             );
         }
     });

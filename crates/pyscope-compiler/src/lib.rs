@@ -5,6 +5,7 @@
 //! `dis` prints them like `python3 -m dis`.
 
 mod assemble;
+mod cfg;
 pub mod code;
 mod codegen;
 pub mod dis;
@@ -16,6 +17,7 @@ pub mod opcode;
 mod parse;
 pub mod pyrepr;
 mod scan;
+mod sethash;
 pub mod symtable;
 pub mod unicode;
 mod visit;

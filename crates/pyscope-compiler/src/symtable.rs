@@ -423,6 +423,9 @@ impl Builder {
                 }
             }
             self.add_def(&n, def::GLOBAL, name.range)?;
+            // As CPython's `st_global`: the module scope sees the name as declared global.
+            let mangled = mangle(self.class_names.last().map(String::as_str), &n);
+            self.scopes[0].add(&mangled, def::GLOBAL);
         }
         Ok(())
     }

@@ -1,18 +1,19 @@
-//! Expressions: operators, displays, calls, attribute and subscript access, f-strings.
+//! Expressions: operators, displays, comparisons, attribute and subscript access, names
+//! (CPython's `compiler_visit_expr1` and helpers), on the AST as CPython's optimizer leaves it.
 
 use std::rc::Rc;
 
-use ruff_python_ast::{self as ast, Expr};
+use ruff_python_ast::{self as ast, Expr, ExprContext};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{CResult, Compiler, NameCtx};
+use super::{CResult, Compiler, NameCtx, ScopeType};
 use crate::code::{Anchor, Constant};
 use crate::fold;
 use crate::opcode::Opcode;
 
 /// CPython's guideline for how many values a display may push before switching to
 /// incremental building (`STACK_USE_GUIDELINE`).
-const STACK_USE_GUIDELINE: usize = 30;
+pub const STACK_USE_GUIDELINE: usize = 30;
 
 /// The `BINARY_OP` argument of an operator.
 pub fn binop_arg(op: ast::Operator) -> u32 {
@@ -41,127 +42,163 @@ pub fn subscript_anchor(s: &ast::ExprSubscript) -> Anchor {
     }
 }
 
+/// A comparison as the AST optimizer leaves it: `not (a in b)` becomes `a not in b` (with the
+/// inner comparison's position), so the operators may differ from the source.
+pub struct CmpView<'a> {
+    pub left: &'a Expr,
+    pub ops: Vec<ast::CmpOp>,
+    pub comparators: &'a [Expr],
+    pub range: TextRange,
+}
+
+impl<'a> CmpView<'a> {
+    pub fn of(c: &'a ast::ExprCompare) -> CmpView<'a> {
+        CmpView {
+            left: &c.left,
+            ops: c.ops.to_vec(),
+            comparators: &c.comparators,
+            range: c.range,
+        }
+    }
+}
+
+/// `not` applied to a single `is`/`is not`/`in`/`not in` comparison, which CPython's AST
+/// optimizer folds into the inverted comparison.
+pub fn folded_not(e: &Expr) -> Option<CmpView<'_>> {
+    let Expr::UnaryOp(u) = e else { return None };
+    if u.op != ast::UnaryOp::Not || fold::constant_of(&u.operand).is_some() {
+        return None;
+    }
+    let mut view = match &*u.operand {
+        Expr::Compare(c) if c.ops.len() == 1 => CmpView::of(c),
+        inner => folded_not(inner)?,
+    };
+    use ast::CmpOp::*;
+    view.ops[0] = match view.ops[0] {
+        Is => IsNot,
+        IsNot => Is,
+        In => NotIn,
+        NotIn => In,
+        _ => return None,
+    };
+    Some(view)
+}
+
 /// How a display collects its items (CPython's `starunpack_helper` parameters).
-struct Collect {
+pub struct Collect {
     build: Opcode,
     add: Opcode,
     extend: Opcode,
     tuple: bool,
 }
 
+pub const LIST: Collect = Collect {
+    build: Opcode::BUILD_LIST,
+    add: Opcode::LIST_APPEND,
+    extend: Opcode::LIST_EXTEND,
+    tuple: false,
+};
+pub const TUPLE: Collect = Collect {
+    build: Opcode::BUILD_LIST,
+    add: Opcode::LIST_APPEND,
+    extend: Opcode::LIST_EXTEND,
+    tuple: true,
+};
+const SET: Collect = Collect {
+    build: Opcode::BUILD_SET,
+    add: Opcode::SET_ADD,
+    extend: Opcode::SET_UPDATE,
+    tuple: false,
+};
+
 impl<'a> Compiler<'a> {
-    /// Compiles an expression, leaving its value on the stack.
-    pub fn expr(&mut self, e: &Expr) -> CResult {
-        self.nest(e.range(), |c| c.with_loc(e.range(), |c| c.expr_inner(e)))
+    /// Compiles an expression at its own position, restoring the location afterwards
+    /// (CPython's `compiler_visit_expr`).
+    pub fn visit_expr(&mut self, e: &'a Expr) -> CResult {
+        let range = folded_not(e).map_or(e.range(), |v| v.range);
+        self.visit_expr_at(e, range)
     }
 
-    fn expr_inner(&mut self, e: &Expr) -> CResult {
+    /// Like `visit_expr`, with the position CPython gives the node when it differs from ruff's.
+    pub fn visit_expr_at(&mut self, e: &'a Expr, range: TextRange) -> CResult {
+        self.nest(e.range(), |c| {
+            c.keeping_loc(|c| {
+                c.set_loc(range);
+                c.expr1(e, range)
+            })
+        })
+    }
+
+    fn expr1(&mut self, e: &'a Expr, range: TextRange) -> CResult {
         if let Some(k) = fold::constant_of(e) {
-            self.emit_const(k);
+            self.load_const(k);
             return Ok(());
+        }
+        if let Some(view) = folded_not(e) {
+            return self.compare(&view);
         }
         match e {
             Expr::BoolOp(b) => self.bool_op(b),
             Expr::Named(n) => {
-                self.expr(&n.value)?;
-                self.emit(Opcode::COPY, 1);
-                self.store_target(&n.target)
+                self.visit_expr(&n.value)?;
+                self.addop_i(Opcode::COPY, 1);
+                self.visit_expr(&n.target)
             }
             Expr::BinOp(b) => {
-                self.expr(&b.left)?;
-                self.expr(&b.right)?;
-                self.unit().anchor = Some(Anchor::BinOp {
+                self.visit_expr(&b.left)?;
+                self.visit_expr(&b.right)?;
+                let anchor = Anchor::BinOp {
                     left_end: b.left.range().end().into(),
                     right_start: b.right.range().start().into(),
-                });
-                self.emit(Opcode::BINARY_OP, binop_arg(b.op));
+                };
+                self.addop_anchored(Opcode::BINARY_OP, binop_arg(b.op), anchor);
                 Ok(())
             }
             Expr::UnaryOp(u) => {
-                self.expr(&u.operand)?;
-                let op = match u.op {
+                self.visit_expr(&u.operand)?;
+                self.addop(match u.op {
                     ast::UnaryOp::Invert => Opcode::UNARY_INVERT,
                     ast::UnaryOp::Not => Opcode::UNARY_NOT,
                     ast::UnaryOp::UAdd => Opcode::UNARY_POSITIVE,
                     ast::UnaryOp::USub => Opcode::UNARY_NEGATIVE,
-                };
-                self.emit(op, 0);
+                });
                 Ok(())
             }
             Expr::Lambda(l) => self.lambda(l),
             Expr::If(i) => {
-                let end = self.new_label();
-                let other = self.new_label();
-                self.jump_if(&i.test, other, false)?;
-                self.expr(&i.body)?;
-                self.emit_artificial(Opcode::JUMP, end.0);
-                self.bind(other);
-                self.expr(&i.orelse)?;
-                self.bind(end);
+                let end = self.new_block();
+                let next = self.new_block();
+                self.jump_if(&i.test, next, false)?;
+                self.visit_expr(&i.body)?;
+                self.addop_j_noline(Opcode::JUMP, end);
+                self.use_next(next);
+                self.visit_expr(&i.orelse)?;
+                self.use_next(end);
                 Ok(())
             }
             Expr::Dict(d) => self.dict_display(d),
-            Expr::Set(s) => self.collect(&s.elts, 0, &SET),
+            Expr::Set(s) => self.starunpack(&s.elts, 0, &SET),
             Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
-                self.comprehension(e)
+                self.comprehension(e, range)
             }
-            Expr::Await(a) => {
-                let scope = &self.table.scopes[self.unit_ref().scope];
-                if !scope.is_coroutine {
-                    return Err(self.error("'await' outside async function", a.range));
-                }
-                self.expr(&a.value)?;
-                self.emit(Opcode::GET_AWAITABLE, 0);
-                self.emit_const(Constant::None);
-                self.yield_from_await(a.range)
-            }
-            Expr::Yield(y) => {
-                match &y.value {
-                    Some(v) => self.expr(v)?,
-                    None => self.emit_const(Constant::None),
-                }
-                let scope = &self.table.scopes[self.unit_ref().scope];
-                if scope.is_coroutine {
-                    self.emit(Opcode::ASYNC_GEN_WRAP, 0);
-                }
-                self.emit(Opcode::YIELD_VALUE, 0);
-                self.emit(Opcode::RESUME, 1);
-                Ok(())
-            }
-            Expr::YieldFrom(y) => {
-                let scope = &self.table.scopes[self.unit_ref().scope];
-                if scope.is_coroutine {
-                    return Err(self.error("'yield from' inside async function", y.range));
-                }
-                self.expr(&y.value)?;
-                self.emit(Opcode::GET_YIELD_FROM_ITER, 0);
-                self.emit_const(Constant::None);
-                self.yield_from(y.range)
-            }
-            Expr::Compare(c) => self.compare(c),
+            Expr::Await(a) => self.await_expr(a),
+            Expr::Yield(_) | Expr::YieldFrom(_) => self.yield_expr(e),
+            Expr::Compare(c) => self.compare(&CmpView::of(c)),
             Expr::Call(c) => self.call(c),
             Expr::FString(f) => self.fstring(f),
-            Expr::Attribute(a) => {
-                self.expr(&a.value)?;
-                let i = self.add_name(&self.mangle(&a.attr));
-                self.emit(Opcode::LOAD_ATTR, i);
-                Ok(())
-            }
-            Expr::Subscript(s) => {
-                self.expr(&s.value)?;
-                self.subscript_index(&s.slice)?;
-                self.unit().anchor = Some(subscript_anchor(s));
-                self.emit(Opcode::BINARY_SUBSCR, 0);
-                Ok(())
-            }
-            Expr::Starred(s) => Err(self.error("can't use starred expression here", s.range)),
-            Expr::Name(n) => {
-                self.name_op(&n.id, NameCtx::Load);
-                Ok(())
-            }
-            Expr::List(l) => self.collect(&l.elts, 0, &LIST),
-            Expr::Tuple(t) => self.collect(&t.elts, 0, &TUPLE),
+            Expr::Attribute(a) => self.attribute(a),
+            Expr::Subscript(s) => self.subscript(s),
+            Expr::Starred(s) => match s.ctx {
+                ExprContext::Store => Err(self.error(
+                    "starred assignment target must be in a list or tuple",
+                    s.range,
+                )),
+                _ => Err(self.error("can't use starred expression here", s.range)),
+            },
             Expr::Slice(s) => self.slice(s),
+            Expr::Name(n) => self.name_expr(n),
+            Expr::List(l) => self.sequence(&l.elts, l.ctx, &LIST),
+            Expr::Tuple(t) => self.sequence(&t.elts, t.ctx, &TUPLE),
             Expr::TString(t) => Err(self.error("invalid syntax", t.range)),
             Expr::IpyEscapeCommand(c) => Err(self.error("invalid syntax", c.range)),
             Expr::StringLiteral(_)
@@ -173,55 +210,160 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// The `yield from` loop (resume argument 2).
-    fn yield_from(&mut self, _range: TextRange) -> CResult {
-        let start = self.new_label();
-        let exit = self.new_label();
-        self.bind(start);
-        self.emit_jump(Opcode::SEND, exit);
-        self.emit(Opcode::YIELD_VALUE, 0);
-        self.emit(Opcode::RESUME, 2);
-        self.emit(Opcode::JUMP_NO_INTERRUPT, start.0);
-        self.bind(exit);
+    fn yield_expr(&mut self, e: &'a Expr) -> CResult {
+        match e {
+            Expr::Yield(y) => {
+                match &y.value {
+                    Some(v) => self.visit_expr(v)?,
+                    None => self.load_const(Constant::None),
+                }
+                self.add_yield();
+            }
+            Expr::YieldFrom(y) => {
+                if self.unit_ref().scope_type == ScopeType::AsyncFunction {
+                    return Err(self.error("'yield from' inside async function", y.range));
+                }
+                self.visit_expr(&y.value)?;
+                self.addop(Opcode::GET_YIELD_FROM_ITER);
+                self.load_const(Constant::None);
+                self.add_yield_from(false);
+            }
+            _ => {}
+        }
         Ok(())
     }
 
-    fn subscript_index(&mut self, index: &Expr) -> CResult {
-        match index {
-            Expr::Slice(s) => self.slice(s),
-            other => self.expr(other),
+    fn subscript(&mut self, s: &'a ast::ExprSubscript) -> CResult {
+        self.visit_expr(&s.value)?;
+        self.visit_expr(&s.slice)?;
+        match s.ctx {
+            ExprContext::Store => self.addop(Opcode::STORE_SUBSCR),
+            ExprContext::Del => self.addop(Opcode::DELETE_SUBSCR),
+            _ => self.addop_anchored(Opcode::BINARY_SUBSCR, 0, subscript_anchor(s)),
+        }
+        Ok(())
+    }
+
+    /// A list or tuple display, or an unpacking or deletion target.
+    fn sequence(&mut self, elts: &'a [Expr], ctx: ExprContext, how: &Collect) -> CResult {
+        match ctx {
+            ExprContext::Store => self.assignment_helper(elts),
+            ExprContext::Del => elts.iter().try_for_each(|x| self.visit_expr(x)),
+            _ => self.starunpack(elts, 0, how),
         }
     }
 
-    fn slice(&mut self, s: &ast::ExprSlice) -> CResult {
+    fn name_expr(&mut self, n: &'a ast::ExprName) -> CResult {
+        let ctx = match n.ctx {
+            ExprContext::Store => NameCtx::Store,
+            ExprContext::Del => NameCtx::Del,
+            _ => NameCtx::Load,
+        };
+        if n.id.as_str() == "__debug__" {
+            match ctx {
+                NameCtx::Store => return Err(self.error("cannot assign to __debug__", n.range)),
+                NameCtx::Del => return Err(self.error("cannot delete __debug__", n.range)),
+                NameCtx::Load => {}
+            }
+        }
+        self.name_op(&n.id, ctx);
+        Ok(())
+    }
+
+    fn await_expr(&mut self, a: &'a ast::ExprAwait) -> CResult {
+        let st = self.unit_ref().scope_type;
+        if !self.table.scopes[self.unit_ref().scope].is_function_like() {
+            return Err(self.error("'await' outside function", a.range));
+        }
+        if st != ScopeType::AsyncFunction && st != ScopeType::Comprehension {
+            return Err(self.error("'await' outside async function", a.range));
+        }
+        self.visit_expr(&a.value)?;
+        self.addop_i(Opcode::GET_AWAITABLE, 0);
+        self.load_const(Constant::None);
+        self.add_yield_from(true);
+        Ok(())
+    }
+
+    /// `YIELD_VALUE` (wrapped in async generators) and the `RESUME` after it.
+    pub(super) fn add_yield(&mut self) {
+        let scope = &self.table.scopes[self.unit_ref().scope];
+        if scope.is_generator && scope.is_coroutine {
+            self.addop(Opcode::ASYNC_GEN_WRAP);
+        }
+        self.addop(Opcode::YIELD_VALUE);
+        self.addop_i(Opcode::RESUME, 1);
+    }
+
+    fn attribute(&mut self, a: &'a ast::ExprAttribute) -> CResult {
+        self.visit_expr(&a.value)?;
+        self.update_start_to_attr(a);
+        let i = self.add_name(&self.mangle(&a.attr));
+        match a.ctx {
+            ExprContext::Store => {
+                if a.attr.as_str() == "__debug__" {
+                    return Err(self.error("cannot assign to __debug__", a.range));
+                }
+                self.addop_i(Opcode::STORE_ATTR, i);
+            }
+            ExprContext::Del => self.addop_i(Opcode::DELETE_ATTR, i),
+            _ => self.addop_i(Opcode::LOAD_ATTR, i),
+        }
+        Ok(())
+    }
+
+    /// When an attribute access spans lines, its instructions start at the attribute name
+    /// (CPython's `update_start_location_to_match_attr`).
+    pub(super) fn update_start_to_attr(&mut self, a: &ast::ExprAttribute) {
+        let end = self.loc_of(a.range);
+        let len = a.attr.as_str().chars().count() as i32;
+        let loc = &mut self.unit().loc;
+        if loc.line != end.end_line {
+            loc.line = end.end_line;
+            if len <= end.end_col {
+                loc.col = end.end_col - len;
+            } else {
+                loc.col = -1;
+                loc.end_col = -1;
+            }
+            loc.end_line = loc.end_line.max(loc.line);
+            if loc.line == loc.end_line {
+                loc.end_col = loc.end_col.max(loc.col);
+            }
+        }
+    }
+
+    fn slice(&mut self, s: &'a ast::ExprSlice) -> CResult {
         let mut n = 2;
         for part in [&s.lower, &s.upper] {
             match part {
-                Some(p) => self.expr(p)?,
-                None => self.emit_const(Constant::None),
+                Some(p) => self.visit_expr(p)?,
+                None => self.load_const(Constant::None),
             }
         }
         if let Some(step) = &s.step {
-            self.expr(step)?;
-            n = 3;
+            n += 1;
+            self.visit_expr(step)?;
         }
-        self.emit(Opcode::BUILD_SLICE, n);
+        self.addop_i(Opcode::BUILD_SLICE, n);
         Ok(())
     }
 
-    fn bool_op(&mut self, b: &ast::ExprBoolOp) -> CResult {
-        let end = self.new_label();
+    fn bool_op(&mut self, b: &'a ast::ExprBoolOp) -> CResult {
         let op = match b.op {
             ast::BoolOp::And => Opcode::JUMP_IF_FALSE_OR_POP,
             ast::BoolOp::Or => Opcode::JUMP_IF_TRUE_OR_POP,
         };
+        let end = self.new_block();
         let n = b.values.len() - 1;
         for v in &b.values[..n] {
-            self.expr(v)?;
-            self.emit_jump(op, end);
+            self.visit_expr(v)?;
+            self.addop_j(op, end);
+            let next = self.new_block();
+            self.use_next(next);
         }
-        self.expr(&b.values[n])?;
-        self.bind(end);
+        self.visit_expr(&b.values[n])?;
+        self.use_next(end);
         Ok(())
     }
 
@@ -239,65 +381,101 @@ impl<'a> Compiler<'a> {
             In => (Opcode::CONTAINS_OP, 0),
             NotIn => (Opcode::CONTAINS_OP, 1),
         };
-        self.emit(code, arg);
+        self.addop_i(code, arg);
     }
 
-    /// Compiles the last operand of a comparison: after `in`/`not in`, CPython's AST
-    /// optimizer turns a list display into a tuple and a constant set into a frozenset.
-    pub(super) fn comparator(&mut self, op: ast::CmpOp, e: &Expr) -> CResult {
+    /// The last operand of a comparison: after `in`/`not in` the AST optimizer has turned a
+    /// list display into a tuple and a constant set into a frozenset.
+    pub(super) fn visit_comparator(&mut self, op: ast::CmpOp, e: &'a Expr) -> CResult {
         if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn) {
-            return self.iterable(e);
+            return self.visit_iter(e);
         }
-        self.expr(e)
+        self.visit_expr(e)
     }
 
-    fn compare(&mut self, c: &ast::ExprCompare) -> CResult {
-        self.expr(&c.left)?;
+    /// A comparison as a value (CPython's `compiler_compare`).
+    pub(super) fn compare(&mut self, c: &CmpView<'a>) -> CResult {
+        self.visit_expr(c.left)?;
         let n = c.ops.len() - 1;
         if n == 0 {
-            self.comparator(c.ops[0], &c.comparators[0])?;
+            self.visit_comparator(c.ops[0], &c.comparators[0])?;
             self.compare_op(c.ops[0]);
             return Ok(());
         }
-        let cleanup = self.new_label();
+        let cleanup = self.new_block();
         for i in 0..n {
-            self.expr(&c.comparators[i])?;
-            self.emit(Opcode::SWAP, 2);
-            self.emit(Opcode::COPY, 2);
+            self.visit_expr(&c.comparators[i])?;
+            self.addop_i(Opcode::SWAP, 2);
+            self.addop_i(Opcode::COPY, 2);
             self.compare_op(c.ops[i]);
-            self.emit_jump(Opcode::JUMP_IF_FALSE_OR_POP, cleanup);
+            self.addop_j(Opcode::JUMP_IF_FALSE_OR_POP, cleanup);
         }
-        self.comparator(c.ops[n], &c.comparators[n])?;
+        self.visit_comparator(c.ops[n], &c.comparators[n])?;
         self.compare_op(c.ops[n]);
-        let end = self.new_label();
-        self.emit_artificial(Opcode::JUMP, end.0);
-        self.bind(cleanup);
-        self.emit(Opcode::SWAP, 2);
-        self.emit(Opcode::POP_TOP, 0);
-        self.bind(end);
+        let end = self.new_block();
+        self.addop_j_noline(Opcode::JUMP, end);
+        self.use_next(cleanup);
+        self.addop_i(Opcode::SWAP, 2);
+        self.addop(Opcode::POP_TOP);
+        self.use_next(end);
+        Ok(())
+    }
+
+    // ----- assignment targets -----
+
+    fn assignment_helper(&mut self, elts: &'a [Expr]) -> CResult {
+        let n = elts.len();
+        let mut seen_star = false;
+        for (i, e) in elts.iter().enumerate() {
+            if !matches!(e, Expr::Starred(_)) {
+                continue;
+            }
+            if seen_star {
+                return Err(self.error("multiple starred expressions in assignment", e.range()));
+            }
+            if i >= (1 << 8) || n - i > (i32::MAX as usize >> 8) {
+                return Err(self.error(
+                    "too many expressions in star-unpacking assignment",
+                    e.range(),
+                ));
+            }
+            self.addop_i(Opcode::UNPACK_EX, (i + ((n - i - 1) << 8)) as u32);
+            seen_star = true;
+        }
+        if !seen_star {
+            self.addop_i(Opcode::UNPACK_SEQUENCE, n as u32);
+        }
+        for e in elts {
+            match e {
+                Expr::Starred(s) => self.visit_expr(&s.value)?,
+                other => self.visit_expr(other)?,
+            }
+        }
         Ok(())
     }
 
     // ----- displays -----
 
-    fn collect(&mut self, elts: &[Expr], pushed: u32, how: &Collect) -> CResult {
+    /// Builds a list, tuple or set display (CPython's `starunpack_helper`); `pushed` values
+    /// are already on the stack as leading items.
+    pub(super) fn starunpack(&mut self, elts: &'a [Expr], pushed: u32, how: &Collect) -> CResult {
         let n = elts.len();
         if n > 2 {
             let consts: Option<Vec<Constant>> = elts.iter().map(fold::constant_of).collect();
             if let Some(items) = consts {
                 if how.tuple && pushed == 0 {
-                    self.emit_const(Constant::Tuple(Rc::from(items)));
+                    self.load_const(Constant::Tuple(Rc::from(items)));
                 } else {
                     let folded = if how.add == Opcode::SET_ADD {
-                        Constant::FrozenSet(Rc::from(items))
+                        Constant::FrozenSet(Rc::from(fold::frozenset_items(items)))
                     } else {
                         Constant::Tuple(Rc::from(items))
                     };
-                    self.emit(how.build, pushed);
-                    self.emit_const(folded);
-                    self.emit(how.extend, 1);
+                    self.addop_i(how.build, pushed);
+                    self.load_const(folded);
+                    self.addop_i(how.extend, 1);
                     if how.tuple {
-                        self.emit(Opcode::LIST_TO_TUPLE, 0);
+                        self.addop(Opcode::LIST_TO_TUPLE);
                     }
                 }
                 return Ok(());
@@ -307,43 +485,43 @@ impl<'a> Compiler<'a> {
         let seen_star = elts.iter().any(|e| matches!(e, Expr::Starred(_)));
         if !seen_star && !big {
             for e in elts {
-                self.expr(e)?;
+                self.visit_expr(e)?;
             }
             let op = if how.tuple {
                 Opcode::BUILD_TUPLE
             } else {
                 how.build
             };
-            self.emit(op, n as u32 + pushed);
+            self.addop_i(op, n as u32 + pushed);
             return Ok(());
         }
         let mut built = false;
         if big {
-            self.emit(how.build, pushed);
+            self.addop_i(how.build, pushed);
             built = true;
         }
         for (i, e) in elts.iter().enumerate() {
             if let Expr::Starred(s) = e {
                 if !built {
-                    self.emit(how.build, i as u32 + pushed);
+                    self.addop_i(how.build, i as u32 + pushed);
                     built = true;
                 }
-                self.expr(&s.value)?;
-                self.emit(how.extend, 1);
+                self.visit_expr(&s.value)?;
+                self.addop_i(how.extend, 1);
             } else {
-                self.expr(e)?;
+                self.visit_expr(e)?;
                 if built {
-                    self.emit(how.add, 1);
+                    self.addop_i(how.add, 1);
                 }
             }
         }
         if how.tuple {
-            self.emit(Opcode::LIST_TO_TUPLE, 0);
+            self.addop(Opcode::LIST_TO_TUPLE);
         }
         Ok(())
     }
 
-    fn dict_display(&mut self, d: &ast::ExprDict) -> CResult {
+    fn dict_display(&mut self, d: &'a ast::ExprDict) -> CResult {
         let items = &d.items;
         let mut have_dict = false;
         let mut elements = 0usize;
@@ -352,21 +530,21 @@ impl<'a> Compiler<'a> {
                 if elements > 0 {
                     self.subdict(&items[i - elements..i])?;
                     if have_dict {
-                        self.emit(Opcode::DICT_UPDATE, 1);
+                        self.addop_i(Opcode::DICT_UPDATE, 1);
                     }
                     have_dict = true;
                     elements = 0;
                 }
                 if !have_dict {
-                    self.emit(Opcode::BUILD_MAP, 0);
+                    self.addop_i(Opcode::BUILD_MAP, 0);
                     have_dict = true;
                 }
-                self.expr(&item.value)?;
-                self.emit(Opcode::DICT_UPDATE, 1);
+                self.visit_expr(&item.value)?;
+                self.addop_i(Opcode::DICT_UPDATE, 1);
             } else if elements * 2 > STACK_USE_GUIDELINE {
                 self.subdict(&items[i - elements..=i])?;
                 if have_dict {
-                    self.emit(Opcode::DICT_UPDATE, 1);
+                    self.addop_i(Opcode::DICT_UPDATE, 1);
                 }
                 have_dict = true;
                 elements = 0;
@@ -377,17 +555,17 @@ impl<'a> Compiler<'a> {
         if elements > 0 {
             self.subdict(&items[items.len() - elements..])?;
             if have_dict {
-                self.emit(Opcode::DICT_UPDATE, 1);
+                self.addop_i(Opcode::DICT_UPDATE, 1);
             }
             have_dict = true;
         }
         if !have_dict {
-            self.emit(Opcode::BUILD_MAP, 0);
+            self.addop_i(Opcode::BUILD_MAP, 0);
         }
         Ok(())
     }
 
-    fn subdict(&mut self, items: &[ast::DictItem]) -> CResult {
+    fn subdict(&mut self, items: &'a [ast::DictItem]) -> CResult {
         let n = items.len();
         let big = n * 2 > STACK_USE_GUIDELINE;
         let keys: Option<Vec<Constant>> = items
@@ -399,307 +577,27 @@ impl<'a> Compiler<'a> {
             && let Some(keys) = keys
         {
             for it in items {
-                self.expr(&it.value)?;
+                self.visit_expr(&it.value)?;
             }
-            self.emit_const(Constant::Tuple(Rc::from(keys)));
-            self.emit(Opcode::BUILD_CONST_KEY_MAP, n as u32);
+            self.load_const(Constant::Tuple(Rc::from(keys)));
+            self.addop_i(Opcode::BUILD_CONST_KEY_MAP, n as u32);
             return Ok(());
         }
         if big {
-            self.emit(Opcode::BUILD_MAP, 0);
+            self.addop_i(Opcode::BUILD_MAP, 0);
         }
         for it in items {
             if let Some(k) = &it.key {
-                self.expr(k)?;
+                self.visit_expr(k)?;
             }
-            self.expr(&it.value)?;
+            self.visit_expr(&it.value)?;
             if big {
-                self.emit(Opcode::MAP_ADD, 1);
+                self.addop_i(Opcode::MAP_ADD, 1);
             }
         }
         if !big {
-            self.emit(Opcode::BUILD_MAP, n as u32);
+            self.addop_i(Opcode::BUILD_MAP, n as u32);
         }
-        Ok(())
-    }
-
-    // ----- calls -----
-
-    fn call(&mut self, c: &ast::ExprCall) -> CResult {
-        self.validate_keywords(&c.arguments.keywords)?;
-        if let Expr::Attribute(attr) = &*c.func {
-            let simple = !c
-                .arguments
-                .args
-                .iter()
-                .any(|a| matches!(a, Expr::Starred(_)))
-                && !c.arguments.keywords.iter().any(|k| k.arg.is_none())
-                && c.arguments.args.len() + c.arguments.keywords.len() < STACK_USE_GUIDELINE;
-            if simple && attr.ctx == ast::ExprContext::Load {
-                self.expr(&attr.value)?;
-                let i = self.add_name(&self.mangle(&attr.attr));
-                self.with_loc(attr.range, |cc| {
-                    cc.emit(Opcode::LOAD_METHOD, i);
-                    Ok(())
-                })?;
-                return self.call_helper(0, &c.arguments.args, &c.arguments.keywords);
-            }
-        }
-        self.with_loc(c.func.range(), |cc| {
-            cc.emit(Opcode::PUSH_NULL, 0);
-            Ok(())
-        })?;
-        self.expr(&c.func)?;
-        self.merge_push_null();
-        self.call_helper(0, &c.arguments.args, &c.arguments.keywords)
-    }
-
-    /// `PUSH_NULL; LOAD_GLOBAL x` becomes `LOAD_GLOBAL (NULL + x)`, as CPython's optimizer does.
-    fn merge_push_null(&mut self) {
-        let instrs = &mut self.unit().instrs;
-        let n = instrs.len();
-        if n >= 2
-            && instrs[n - 2].op == Opcode::PUSH_NULL
-            && instrs[n - 1].op == Opcode::LOAD_GLOBAL
-        {
-            let load = instrs.pop().expect("checked length");
-            instrs.pop();
-            let mut load = load;
-            load.arg |= 1;
-            instrs.push(load);
-        }
-    }
-
-    fn validate_keywords(&self, keywords: &[ast::Keyword]) -> CResult {
-        for (i, k) in keywords.iter().enumerate() {
-            let Some(name) = &k.arg else { continue };
-            if keywords[i + 1..]
-                .iter()
-                .any(|o| o.arg.as_ref().is_some_and(|n| n.id == name.id))
-            {
-                let dup = keywords[i + 1..]
-                    .iter()
-                    .find(|o| o.arg.as_ref().is_some_and(|n| n.id == name.id))
-                    .map_or(k.range, |o| o.range);
-                return Err(self.error(format!("keyword argument repeated: {}", name.id), dup));
-            }
-        }
-        Ok(())
-    }
-
-    /// Pushes arguments and emits the call (CPython's `compiler_call_helper`); `n` values are
-    /// already on the stack as leading positional arguments.
-    pub fn call_helper(&mut self, n: u32, args: &[Expr], keywords: &[ast::Keyword]) -> CResult {
-        let nelts = args.len();
-        let nkw = keywords.len();
-        let needs_ex = nelts + nkw * 2 > STACK_USE_GUIDELINE
-            || args.iter().any(|a| matches!(a, Expr::Starred(_)))
-            || keywords.iter().any(|k| k.arg.is_none());
-        if !needs_ex {
-            for a in args {
-                self.expr(a)?;
-            }
-            if nkw > 0 {
-                let mut names = Vec::new();
-                for k in keywords {
-                    self.expr(&k.value)?;
-                    names.push(Constant::Str(Rc::from(
-                        k.arg.as_ref().map_or("", |a| a.id.as_str()),
-                    )));
-                }
-                let i = self.add_const(Constant::Tuple(Rc::from(names)));
-                self.emit(Opcode::KW_NAMES, i);
-            }
-            let total = n + (nelts + nkw) as u32;
-            self.emit(Opcode::PRECALL, total);
-            self.emit(Opcode::CALL, total);
-            return Ok(());
-        }
-        if n == 0 && nelts == 1 {
-            if let Expr::Starred(s) = &args[0] {
-                self.expr(&s.value)?;
-            } else {
-                self.collect(args, n, &TUPLE)?;
-            }
-        } else {
-            self.collect(args, n, &TUPLE)?;
-        }
-        if nkw > 0 {
-            let mut have_dict = false;
-            let mut nseen = 0usize;
-            for (i, k) in keywords.iter().enumerate() {
-                if k.arg.is_none() {
-                    if nseen > 0 {
-                        self.subkwargs(&keywords[i - nseen..i])?;
-                        if have_dict {
-                            self.emit(Opcode::DICT_MERGE, 1);
-                        }
-                        have_dict = true;
-                        nseen = 0;
-                    }
-                    if !have_dict {
-                        self.emit(Opcode::BUILD_MAP, 0);
-                        have_dict = true;
-                    }
-                    self.expr(&k.value)?;
-                    self.emit(Opcode::DICT_MERGE, 1);
-                } else {
-                    nseen += 1;
-                }
-            }
-            if nseen > 0 {
-                self.subkwargs(&keywords[nkw - nseen..])?;
-                if have_dict {
-                    self.emit(Opcode::DICT_MERGE, 1);
-                }
-            }
-        }
-        self.emit(Opcode::CALL_FUNCTION_EX, u32::from(nkw > 0));
-        Ok(())
-    }
-
-    fn subkwargs(&mut self, keywords: &[ast::Keyword]) -> CResult {
-        let n = keywords.len();
-        let big = n * 2 > STACK_USE_GUIDELINE;
-        if n > 1 && !big {
-            for k in keywords {
-                self.expr(&k.value)?;
-            }
-            let keys: Vec<Constant> = keywords
-                .iter()
-                .map(|k| Constant::Str(Rc::from(k.arg.as_ref().map_or("", |a| a.id.as_str()))))
-                .collect();
-            self.emit_const(Constant::Tuple(Rc::from(keys)));
-            self.emit(Opcode::BUILD_CONST_KEY_MAP, n as u32);
-            return Ok(());
-        }
-        if big {
-            self.emit(Opcode::BUILD_MAP, 0);
-        }
-        for k in keywords {
-            let key = k.arg.as_ref().map_or("", |a| a.id.as_str()).to_string();
-            self.emit_const(Constant::Str(Rc::from(key.as_str())));
-            self.expr(&k.value)?;
-            if big {
-                self.emit(Opcode::MAP_ADD, 1);
-            }
-        }
-        if !big {
-            self.emit(Opcode::BUILD_MAP, n as u32);
-        }
-        Ok(())
-    }
-
-    // ----- f-strings -----
-
-    fn fstring(&mut self, f: &ast::ExprFString) -> CResult {
-        let mut parts: Vec<FPart<'_>> = Vec::new();
-        for part in f.value.iter() {
-            match part {
-                ast::FStringPart::Literal(l) => push_literal(&mut parts, &l.value),
-                ast::FStringPart::FString(fs) => collect_fparts(&mut parts, &fs.elements),
-            }
-        }
-        self.joined(&parts)
-    }
-
-    fn joined(&mut self, parts: &[FPart<'_>]) -> CResult {
-        if parts.is_empty() {
-            self.emit_const(Constant::Str(Rc::from("")));
-            return Ok(());
-        }
-        if let [FPart::Lit(s)] = parts {
-            self.emit_const(Constant::Str(Rc::from(s.as_str())));
-            return Ok(());
-        }
-        for p in parts {
-            match p {
-                FPart::Lit(s) => self.emit_const(Constant::Str(Rc::from(s.as_str()))),
-                FPart::Value(v) => self.formatted_value(v)?,
-            }
-        }
-        if parts.len() > 1 {
-            self.emit(Opcode::BUILD_STRING, parts.len() as u32);
-        }
-        Ok(())
-    }
-
-    fn formatted_value(&mut self, v: &ast::InterpolatedElement) -> CResult {
-        self.expr(&v.expression)?;
-        let mut conversion = match v.conversion {
-            ast::ConversionFlag::None => 0,
-            ast::ConversionFlag::Str => 1,
-            ast::ConversionFlag::Repr => 2,
-            ast::ConversionFlag::Ascii => 3,
-        };
-        if v.debug_text.is_some() && conversion == 0 && v.format_spec.is_none() {
-            conversion = 2;
-        }
-        let mut flags = conversion;
-        if let Some(spec) = &v.format_spec {
-            let mut parts = Vec::new();
-            collect_fparts(&mut parts, &spec.elements);
-            self.joined(&parts)?;
-            flags |= 0x04;
-        }
-        // CPython 3.11 gives FORMAT_VALUE the whole f-string's position.
-        self.emit(Opcode::FORMAT_VALUE, flags);
         Ok(())
     }
 }
-
-/// A piece of an f-string: literal text (adjacent literals merged) or an interpolation.
-enum FPart<'e> {
-    Lit(String),
-    Value(&'e ast::InterpolatedElement),
-}
-
-fn push_literal(parts: &mut Vec<FPart<'_>>, s: &str) {
-    if s.is_empty() {
-        return;
-    }
-    if let Some(FPart::Lit(prev)) = parts.last_mut() {
-        prev.push_str(s);
-    } else {
-        parts.push(FPart::Lit(s.to_string()));
-    }
-}
-
-fn collect_fparts<'e>(parts: &mut Vec<FPart<'e>>, elements: &'e ast::InterpolatedStringElements) {
-    for el in elements.iter() {
-        match el {
-            ast::InterpolatedStringElement::Literal(l) => push_literal(parts, &l.value),
-            ast::InterpolatedStringElement::Interpolation(i) => {
-                if let Some(debug) = &i.debug_text {
-                    let text = format!(
-                        "{}{}{}",
-                        debug.leading(),
-                        debug.expression(),
-                        debug.trailing()
-                    );
-                    push_literal(parts, &text);
-                }
-                parts.push(FPart::Value(i));
-            }
-        }
-    }
-}
-
-const LIST: Collect = Collect {
-    build: Opcode::BUILD_LIST,
-    add: Opcode::LIST_APPEND,
-    extend: Opcode::LIST_EXTEND,
-    tuple: false,
-};
-const TUPLE: Collect = Collect {
-    build: Opcode::BUILD_LIST,
-    add: Opcode::LIST_APPEND,
-    extend: Opcode::LIST_EXTEND,
-    tuple: true,
-};
-const SET: Collect = Collect {
-    build: Opcode::BUILD_SET,
-    add: Opcode::SET_ADD,
-    extend: Opcode::SET_UPDATE,
-    tuple: false,
-};

@@ -1,14 +1,16 @@
-//! Definitions that create new code objects: functions, lambdas, classes and comprehensions.
+//! Definitions that create new code objects: functions, lambdas, classes and comprehensions
+//! (CPython's `compiler_function`, `compiler_lambda`, `compiler_class`,
+//! `compiler_comprehension`).
 
 use std::rc::Rc;
 
 use ruff_python_ast::{self as ast, Expr};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{CResult, Compiler, NameCtx};
+use super::{CResult, Compiler, FBlock, NameCtx, ScopeType};
 use crate::code::{CodeObject, Constant};
+use crate::fold;
 use crate::opcode::Opcode;
-use crate::symtable::{Binding, ScopeKind};
 
 /// MAKE_FUNCTION flags.
 const DEFAULTS: u32 = 0x01;
@@ -16,73 +18,79 @@ const KWDEFAULTS: u32 = 0x02;
 const ANNOTATIONS: u32 = 0x04;
 const CLOSURE: u32 = 0x08;
 
-impl<'a> Compiler<'a> {
-    /// The qualified name of a new scope named `name` inside the current unit.
-    fn qualname_for(&self, name: &str, kind: ScopeKind) -> String {
-        if self.units.len() <= 1 {
-            return name.to_string();
-        }
-        let parent = self.unit_ref();
-        if matches!(kind, ScopeKind::Function | ScopeKind::Class) {
-            let mangled = self.mangle(name);
-            if self.table.scopes[parent.scope].binding(&mangled) == Binding::GlobalExplicit {
-                return name.to_string();
-            }
-        }
-        let base = match parent.kind {
-            ScopeKind::Function | ScopeKind::Lambda => format!("{}.<locals>", parent.qualname),
-            _ => parent.qualname.clone(),
-        };
-        format!("{base}.{name}")
-    }
+/// The kind of comprehension being compiled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Comp {
+    Gen,
+    List,
+    Set,
+    Dict,
+}
 
-    pub(super) fn function_def(&mut self, f: &ast::StmtFunctionDef) -> CResult {
+/// What a comprehension produces per iteration.
+struct CompBody<'a> {
+    kind: Comp,
+    elt: &'a Expr,
+    val: Option<&'a Expr>,
+}
+
+impl<'a> Compiler<'a> {
+    pub(super) fn function_def(&mut self, f: &'a ast::StmtFunctionDef) -> CResult {
+        self.check_debug_params(&f.parameters)?;
         for d in &f.decorator_list {
-            self.expr(&d.expression)?;
+            self.visit_expr(&d.expression)?;
         }
+        let firstlineno = match f.decorator_list.first() {
+            Some(d) => self.lines.line_of(d.expression.range().start()),
+            None => self.unit_ref().loc.line as u32,
+        };
         let mut flags = self.default_arguments(&f.parameters)?;
         if self.annotations(&f.parameters, f.returns.as_deref())? {
             flags |= ANNOTATIONS;
         }
+        let scope_type = if f.is_async {
+            ScopeType::AsyncFunction
+        } else {
+            ScopeType::Function
+        };
         let scope = self.table.scope_of(f);
-        let qualname = self.qualname_for(&f.name, ScopeKind::Function);
-        let private = self.unit_ref().private.clone();
-        self.enter_unit(scope, &f.name, &qualname, f.range, private);
-        if let Some(first) = f.decorator_list.first() {
-            self.unit().firstlineno = self.lines.line_of(first.range.start());
-        }
-        self.set_arg_counts(&f.parameters);
+        self.enter_scope(scope, &f.name, scope_type, firstlineno);
         let doc = super::docstring(&f.body);
         self.add_const(match &doc {
             Some(d) => Constant::Str(Rc::from(d.as_str())),
             None => Constant::None,
         });
-        let def_line = TextRange::at(f.range.start(), 0.into());
-        self.emit_at(Opcode::RESUME, 0, def_line);
-        self.body_with_docstring(&f.body, true)?;
-        self.implicit_return(&f.body);
-        let code = self.exit_unit()?;
-        self.make_closure(code, flags)?;
-        for _ in &f.decorator_list {
-            self.emit(Opcode::PRECALL, 0);
-            self.emit(Opcode::CALL, 0);
+        self.set_arg_counts(&f.parameters);
+        let skip = usize::from(doc.is_some());
+        for s in &f.body[skip..] {
+            self.visit_stmt(s)?;
         }
+        let code = self.finish_unit(true)?;
+        self.make_closure(Rc::new(code), flags);
+        self.apply_decorators(&f.decorator_list);
         self.name_op(&f.name, NameCtx::Store);
         Ok(())
     }
 
-    fn implicit_return(&mut self, body: &[ast::Stmt]) {
-        let ends_with_return = self
-            .unit_ref()
-            .instrs
-            .last()
-            .is_some_and(|i| i.op == Opcode::RETURN_VALUE);
-        let _ = body;
-        if !ends_with_return {
-            self.unset_loc();
-            self.emit_const(Constant::None);
-            self.emit(Opcode::RETURN_VALUE, 0);
+    fn check_debug_params(&self, p: &ast::Parameters) -> CResult {
+        for param in p.iter() {
+            let name = param.name();
+            if name.as_str() == "__debug__" {
+                return Err(self.error("cannot assign to __debug__", name.range));
+            }
         }
+        Ok(())
+    }
+
+    /// Calls the decorators innermost first, each at its own position.
+    fn apply_decorators(&mut self, decorators: &'a [ast::Decorator]) {
+        let saved = self.unit_ref().loc;
+        for d in decorators.iter().rev() {
+            self.set_loc(d.expression.range());
+            self.addop_i(Opcode::PRECALL, 0);
+            self.addop_i(Opcode::CALL, 0);
+        }
+        self.unit().loc = saved;
     }
 
     fn set_arg_counts(&mut self, p: &ast::Parameters) {
@@ -93,9 +101,9 @@ impl<'a> Compiler<'a> {
     }
 
     /// Pushes the defaults tuple and keyword-only defaults dict; returns the MAKE_FUNCTION flags.
-    fn default_arguments(&mut self, p: &ast::Parameters) -> CResult<u32> {
+    fn default_arguments(&mut self, p: &'a ast::Parameters) -> CResult<u32> {
         let mut flags = 0;
-        let defaults: Vec<&Expr> = p
+        let defaults: Vec<&'a Expr> = p
             .posonlyargs
             .iter()
             .chain(p.args.iter())
@@ -103,42 +111,40 @@ impl<'a> Compiler<'a> {
             .collect();
         if !defaults.is_empty() {
             for d in &defaults {
-                self.expr(d)?;
+                self.visit_expr(d)?;
             }
-            self.emit(Opcode::BUILD_TUPLE, defaults.len() as u32);
+            self.addop_i(Opcode::BUILD_TUPLE, defaults.len() as u32);
             flags |= DEFAULTS;
         }
-        let kw: Vec<(&ast::Identifier, &Expr)> = p
-            .kwonlyargs
-            .iter()
-            .filter_map(|a| a.default.as_deref().map(|d| (&a.parameter.name, d)))
-            .collect();
-        if !kw.is_empty() {
-            let mut keys = Vec::new();
-            for (name, d) in &kw {
-                let mangled = self.mangle(name);
+        let mut keys = Vec::new();
+        for a in p.kwonlyargs.iter() {
+            if let Some(d) = a.default.as_deref() {
+                let mangled = self.mangle(&a.parameter.name);
                 keys.push(Constant::Str(Rc::from(mangled.as_str())));
-                self.expr(d)?;
+                self.visit_expr(d)?;
             }
-            self.emit_const(Constant::Tuple(Rc::from(keys)));
-            self.emit(Opcode::BUILD_CONST_KEY_MAP, kw.len() as u32);
+        }
+        if !keys.is_empty() {
+            let n = keys.len() as u32;
+            self.load_const(Constant::Tuple(Rc::from(keys)));
+            self.addop_i(Opcode::BUILD_CONST_KEY_MAP, n);
             flags |= KWDEFAULTS;
         }
         Ok(flags)
     }
 
-    /// Pushes the annotations tuple `(name, value, ...)`; returns whether there was any.
-    fn annotations(&mut self, p: &ast::Parameters, returns: Option<&Expr>) -> CResult<bool> {
-        let mut n = 0;
+    /// Pushes the annotations tuple `(name, value, ...)` in CPython's order (plain parameters
+    /// before positional-only ones); returns whether there was any.
+    fn annotations(&mut self, p: &'a ast::Parameters, returns: Option<&'a Expr>) -> CResult<bool> {
         let params = p
-            .posonlyargs
+            .args
             .iter()
-            .chain(p.args.iter())
+            .chain(p.posonlyargs.iter())
             .map(|a| &a.parameter)
             .chain(p.vararg.as_deref())
             .chain(p.kwonlyargs.iter().map(|a| &a.parameter))
             .chain(p.kwarg.as_deref());
-        let mut pairs: Vec<(String, &Expr)> = Vec::new();
+        let mut pairs: Vec<(String, &'a Expr)> = Vec::new();
         for param in params {
             if let Some(ann) = &param.annotation {
                 pairs.push((self.mangle(&param.name), ann));
@@ -147,142 +153,117 @@ impl<'a> Compiler<'a> {
         if let Some(r) = returns {
             pairs.push(("return".to_string(), r));
         }
+        let n = 2 * pairs.len() as u32;
         for (name, ann) in pairs {
-            self.emit_const(Constant::Str(Rc::from(name.as_str())));
-            self.expr(ann)?;
-            n += 2;
+            self.load_const(Constant::Str(Rc::from(name.as_str())));
+            match ann {
+                Expr::Starred(s) => {
+                    self.visit_expr(&s.value)?;
+                    self.addop_i(Opcode::UNPACK_SEQUENCE, 1);
+                }
+                other => self.visit_expr(other)?,
+            }
         }
         if n > 0 {
-            self.emit(Opcode::BUILD_TUPLE, n);
+            self.addop_i(Opcode::BUILD_TUPLE, n);
         }
         Ok(n > 0)
     }
 
     /// Loads the closure cells (if any) and the code object, then emits MAKE_FUNCTION.
-    fn make_closure(&mut self, code: Rc<CodeObject>, mut flags: u32) -> CResult {
+    fn make_closure(&mut self, code: Rc<CodeObject>, mut flags: u32) {
         let frees: Vec<Rc<str>> = code.freevars().cloned().collect();
         if !frees.is_empty() {
             for name in &frees {
                 let i = self.deref_index(name);
-                self.emit(Opcode::LOAD_CLOSURE, i);
+                self.addop_i(Opcode::LOAD_CLOSURE, i);
             }
-            self.emit(Opcode::BUILD_TUPLE, frees.len() as u32);
+            self.addop_i(Opcode::BUILD_TUPLE, frees.len() as u32);
             flags |= CLOSURE;
         }
-        self.emit_const(Constant::Code(code));
-        self.emit(Opcode::MAKE_FUNCTION, flags);
-        Ok(())
+        self.load_const(Constant::Code(code));
+        self.addop_i(Opcode::MAKE_FUNCTION, flags);
     }
 
-    pub(super) fn lambda(&mut self, l: &ast::ExprLambda) -> CResult {
+    pub(super) fn lambda(&mut self, l: &'a ast::ExprLambda) -> CResult {
         let mut flags = 0;
         if let Some(p) = &l.parameters {
+            self.check_debug_params(p)?;
             flags = self.default_arguments(p)?;
         }
         let scope = self.table.scope_of(l);
-        let qualname = self.qualname_for("<lambda>", ScopeKind::Lambda);
-        let private = self.unit_ref().private.clone();
-        self.enter_unit(scope, "<lambda>", &qualname, l.range, private);
+        let line = self.lines.line_of(l.range.start());
+        self.enter_scope(scope, "<lambda>", ScopeType::Lambda, line);
+        self.add_const(Constant::None);
         if let Some(p) = &l.parameters {
             self.set_arg_counts(p);
         }
-        self.add_const(Constant::None);
-        self.emit_at(Opcode::RESUME, 0, TextRange::at(l.range.start(), 0.into()));
-        self.expr(&l.body)?;
-        if self.table.scopes[scope].is_generator {
-            self.emit(Opcode::POP_TOP, 0);
-            self.emit_const(Constant::None);
-        }
-        self.emit(Opcode::RETURN_VALUE, 0);
-        let code = self.exit_unit()?;
-        self.make_closure(code, flags)
+        self.visit_expr(&l.body)?;
+        let code = if self.table.scopes[scope].is_generator {
+            self.finish_unit(false)?
+        } else {
+            self.addop(Opcode::RETURN_VALUE);
+            self.finish_unit(true)?
+        };
+        self.make_closure(Rc::new(code), flags);
+        Ok(())
     }
 
-    pub(super) fn class_def(&mut self, cd: &ast::StmtClassDef) -> CResult {
+    pub(super) fn class_def(&mut self, cd: &'a ast::StmtClassDef) -> CResult {
         for d in &cd.decorator_list {
-            self.expr(&d.expression)?;
+            self.visit_expr(&d.expression)?;
         }
+        let firstlineno = match cd.decorator_list.first() {
+            Some(d) => self.lines.line_of(d.expression.range().start()),
+            None => self.unit_ref().loc.line as u32,
+        };
         let scope = self.table.scope_of(cd);
-        let qualname = self.qualname_for(&cd.name, ScopeKind::Class);
-        self.enter_unit(
-            scope,
-            &cd.name,
-            &qualname,
-            cd.range,
-            Some(cd.name.to_string()),
-        );
-        if let Some(first) = cd.decorator_list.first() {
-            self.unit().firstlineno = self.lines.line_of(first.range.start());
-        }
-        let class_line = TextRange::at(cd.range.start(), 0.into());
-        self.emit_at(Opcode::RESUME, 0, class_line);
-        self.with_loc(class_line, |c| {
-            c.name_op("__name__", NameCtx::Load);
-            c.name_op("__module__", NameCtx::Store);
-            c.emit_const(Constant::Str(Rc::from(qualname.as_str())));
-            c.name_op("__qualname__", NameCtx::Store);
-            if Self::needs_annotations(&cd.body) {
-                c.emit(Opcode::SETUP_ANNOTATIONS, 0);
-            }
-            Ok(())
-        })?;
-        self.body_with_docstring(&cd.body, false)?;
-        self.set_loc_last_stmt(&cd.body);
+        self.enter_scope(scope, &cd.name, ScopeType::Class, firstlineno);
+        self.unit().private = Some(cd.name.to_string());
+        self.name_op("__name__", NameCtx::Load);
+        self.name_op("__module__", NameCtx::Store);
+        let qualname = self.unit_ref().qualname.clone();
+        self.load_const(Constant::Str(Rc::from(qualname.as_str())));
+        self.name_op("__qualname__", NameCtx::Store);
+        self.body(&cd.body)?;
+        self.unset_loc();
         if self.table.scopes[scope].needs_class_closure {
-            self.emit_artificial(Opcode::LOAD_CLOSURE, 0);
-            self.emit_artificial(Opcode::COPY, 1);
+            self.addop_i(Opcode::LOAD_CLOSURE, 0);
+            self.addop_i(Opcode::COPY, 1);
             self.name_op("__classcell__", NameCtx::Store);
         } else {
-            self.emit_const(Constant::None);
+            self.load_const(Constant::None);
         }
-        self.emit(Opcode::RETURN_VALUE, 0);
-        let code = self.exit_unit()?;
-        self.emit(Opcode::PUSH_NULL, 0);
-        self.emit(Opcode::LOAD_BUILD_CLASS, 0);
-        self.make_closure(code, 0)?;
-        self.emit_const(Constant::Str(Rc::from(cd.name.as_str())));
-        let (bases, keywords): (&[Expr], &[ast::Keyword]) = match &cd.arguments {
-            Some(a) => (&a.args, &a.keywords),
-            None => (&[], &[]),
-        };
-        self.call_helper(2, bases, keywords)?;
-        for _ in &cd.decorator_list {
-            self.emit(Opcode::PRECALL, 0);
-            self.emit(Opcode::CALL, 0);
+        self.addop(Opcode::RETURN_VALUE);
+        let code = self.finish_unit(true)?;
+        self.addop(Opcode::PUSH_NULL);
+        self.addop(Opcode::LOAD_BUILD_CLASS);
+        self.make_closure(Rc::new(code), 0);
+        self.load_const(Constant::Str(Rc::from(cd.name.as_str())));
+        match &cd.arguments {
+            Some(a) => self.call_helper(2, a)?,
+            None => {
+                self.addop_i(Opcode::PRECALL, 2);
+                self.addop_i(Opcode::CALL, 2);
+            }
         }
+        self.apply_decorators(&cd.decorator_list);
         self.name_op(&cd.name, NameCtx::Store);
         Ok(())
     }
 
-    pub(super) fn comprehension(&mut self, e: &Expr) -> CResult {
-        let (name, generators, elt, val, build): (
-            &str,
-            &[ast::Comprehension],
-            &Expr,
-            Option<&Expr>,
-            Option<Opcode>,
-        ) = match e {
-            Expr::ListComp(c) => (
-                "<listcomp>",
-                &c.generators,
-                &c.elt,
-                None,
-                Some(Opcode::BUILD_LIST),
-            ),
-            Expr::SetComp(c) => (
-                "<setcomp>",
-                &c.generators,
-                &c.elt,
-                None,
-                Some(Opcode::BUILD_SET),
-            ),
+    /// A comprehension; `range` is its CPython position (a lone generator argument owns the
+    /// call's parentheses).
+    pub(super) fn comprehension(&mut self, e: &'a Expr, range: TextRange) -> CResult {
+        let (name, generators, body) = match e {
+            Expr::ListComp(c) => ("<listcomp>", &c.generators, (Comp::List, &*c.elt, None)),
+            Expr::SetComp(c) => ("<setcomp>", &c.generators, (Comp::Set, &*c.elt, None)),
+            Expr::Generator(c) => ("<genexpr>", &c.generators, (Comp::Gen, &*c.elt, None)),
             Expr::DictComp(c) => match &c.key {
                 Some(k) => (
                     "<dictcomp>",
                     &c.generators,
-                    k,
-                    Some(&c.value),
-                    Some(Opcode::BUILD_MAP),
+                    (Comp::Dict, &**k, Some(&*c.value)),
                 ),
                 None => {
                     return Err(self.error(
@@ -291,194 +272,201 @@ impl<'a> Compiler<'a> {
                     ));
                 }
             },
-            Expr::Generator(c) => ("<genexpr>", &c.generators, &c.elt, None, None),
             _ => unreachable!("only comprehensions reach here"),
         };
+        let body = CompBody {
+            kind: body.0,
+            elt: body.1,
+            val: body.2,
+        };
         let scope = self.table.scope_of(e);
+        let outer_type = self.unit_ref().scope_type;
+        let line = self.lines.line_of(range.start());
+        self.enter_scope(scope, name, ScopeType::Comprehension, line);
+        self.set_loc(range);
         let is_async = self.table.scopes[scope].is_coroutine;
-        if is_async && build.is_some() {
-            let outer = &self.table.scopes[self.unit_ref().scope];
-            if !outer.is_coroutine {
-                return Err(self.error(
-                    "asynchronous comprehension outside of an asynchronous function",
-                    e.range(),
-                ));
-            }
+        if is_async
+            && body.kind != Comp::Gen
+            && !matches!(
+                outer_type,
+                ScopeType::AsyncFunction | ScopeType::Comprehension
+            )
+        {
+            return Err(self.error(
+                "asynchronous comprehension outside of an asynchronous function",
+                e.range(),
+            ));
         }
-        let qualname = self.qualname_for(name, ScopeKind::Comprehension);
-        let private = self.unit_ref().private.clone();
-        self.enter_unit(scope, name, &qualname, e.range(), private);
-        self.unit().argcount = 1;
-        self.emit_at(
-            Opcode::RESUME,
-            0,
-            TextRange::at(e.range().start(), 0.into()),
-        );
+        let build = match body.kind {
+            Comp::List => Some(Opcode::BUILD_LIST),
+            Comp::Set => Some(Opcode::BUILD_SET),
+            Comp::Dict => Some(Opcode::BUILD_MAP),
+            Comp::Gen => None,
+        };
         if let Some(op) = build {
-            self.emit(op, 0);
+            self.addop_i(op, 0);
         }
-        self.comprehension_generator(generators, 0, 0, elt, val, build)?;
+        self.comp_generator(generators, 0, 0, &body)?;
         if build.is_some() {
-            self.emit(Opcode::RETURN_VALUE, 0);
-        } else {
-            self.emit_const(Constant::None);
-            self.emit(Opcode::RETURN_VALUE, 0);
+            self.addop(Opcode::RETURN_VALUE);
         }
-        let code = self.exit_unit()?;
-        self.make_closure(code, 0)?;
+        let code = self.finish_unit(true)?;
+        self.make_closure(Rc::new(code), 0);
         let first = &generators[0];
-        self.iterable(&first.iter)?;
-        self.emit(
-            if first.is_async {
-                Opcode::GET_AITER
-            } else {
-                Opcode::GET_ITER
-            },
-            0,
-        );
-        self.emit(Opcode::PRECALL, 0);
-        self.emit(Opcode::CALL, 0);
-        if is_async && build.is_some() {
-            self.emit(Opcode::GET_AWAITABLE, 0);
-            self.emit_const(Constant::None);
-            self.yield_from_await(e.range())?;
+        self.visit_iter(&first.iter)?;
+        self.addop(if first.is_async {
+            Opcode::GET_AITER
+        } else {
+            Opcode::GET_ITER
+        });
+        self.addop_i(Opcode::PRECALL, 0);
+        self.addop_i(Opcode::CALL, 0);
+        if is_async && body.kind != Comp::Gen {
+            self.addop_i(Opcode::GET_AWAITABLE, 0);
+            self.load_const(Constant::None);
+            self.add_yield_from(true);
         }
         Ok(())
     }
 
-    fn comprehension_generator(
+    fn comp_generator(
         &mut self,
-        generators: &[ast::Comprehension],
+        generators: &'a [ast::Comprehension],
+        index: usize,
+        depth: u32,
+        body: &CompBody<'a>,
+    ) -> CResult {
+        if generators[index].is_async {
+            self.async_comp_generator(generators, index, depth, body)
+        } else {
+            self.sync_comp_generator(generators, index, depth, body)
+        }
+    }
+
+    fn sync_comp_generator(
+        &mut self,
+        generators: &'a [ast::Comprehension],
         index: usize,
         mut depth: u32,
-        elt: &Expr,
-        val: Option<&Expr>,
-        build: Option<Opcode>,
+        body: &CompBody<'a>,
     ) -> CResult {
-        let generator = &generators[index];
-        if generator.is_async {
-            return self.async_comprehension_generator(generators, index, depth, elt, val, build);
-        }
-        let start = self.new_label();
-        let if_cleanup = self.new_label();
-        let anchor = self.new_label();
+        let start = self.new_block();
+        let if_cleanup = self.new_block();
+        let anchor = self.new_block();
+        let g = &generators[index];
         let mut looping = true;
         if index == 0 {
-            self.emit(Opcode::LOAD_FAST, 0);
+            self.unit().argcount = 1;
+            self.addop_i(Opcode::LOAD_FAST, 0);
         } else {
-            let single = match &generator.iter {
-                Expr::List(l) if l.elts.len() == 1 => Some(&l.elts[0]),
-                Expr::Tuple(t) if t.elts.len() == 1 => Some(&t.elts[0]),
-                _ => None,
-            };
-            match single {
-                Some(one) if !matches!(one, Expr::Starred(_)) => {
-                    self.expr(one)?;
-                    looping = false;
-                }
-                _ => {
-                    self.iterable(&generator.iter)?;
-                    self.emit(Opcode::GET_ITER, 0);
-                }
+            if let Some([one]) = iter_elts(&g.iter)
+                && !matches!(one, Expr::Starred(_))
+            {
+                self.visit_expr(one)?;
+                looping = false;
+            }
+            if looping {
+                self.visit_iter(&g.iter)?;
+                self.addop(Opcode::GET_ITER);
             }
         }
         if looping {
             depth += 1;
-            self.bind(start);
-            self.emit_jump(Opcode::FOR_ITER, anchor);
+            self.use_next(start);
+            self.addop_j(Opcode::FOR_ITER, anchor);
         }
-        self.store_target(&generator.target)?;
-        for cond in &generator.ifs {
+        self.visit_expr(&g.target)?;
+        for cond in &g.ifs {
             self.jump_if(cond, if_cleanup, false)?;
         }
         if index + 1 < generators.len() {
-            self.comprehension_generator(generators, index + 1, depth, elt, val, build)?;
+            self.comp_generator(generators, index + 1, depth, body)?;
         } else {
-            self.comprehension_element(depth, elt, val, build)?;
+            self.comp_element(depth, body)?;
         }
-        self.bind(if_cleanup);
+        self.use_next(if_cleanup);
         if looping {
-            self.emit_artificial(Opcode::JUMP, start.0);
-            self.bind(anchor);
+            self.addop_j(Opcode::JUMP, start);
+            self.use_next(anchor);
         }
         Ok(())
     }
 
-    fn comprehension_element(
-        &mut self,
-        depth: u32,
-        elt: &Expr,
-        val: Option<&Expr>,
-        build: Option<Opcode>,
-    ) -> CResult {
-        match build {
-            None => {
-                self.expr(elt)?;
-                if self.table.scopes[self.unit_ref().scope].is_coroutine {
-                    self.emit(Opcode::ASYNC_GEN_WRAP, 0);
+    fn comp_element(&mut self, depth: u32, body: &CompBody<'a>) -> CResult {
+        self.visit_expr(body.elt)?;
+        match body.kind {
+            Comp::Gen => {
+                self.add_yield();
+                self.addop(Opcode::POP_TOP);
+            }
+            Comp::List => self.addop_i(Opcode::LIST_APPEND, depth + 1),
+            Comp::Set => self.addop_i(Opcode::SET_ADD, depth + 1),
+            Comp::Dict => {
+                if let Some(v) = body.val {
+                    self.visit_expr(v)?;
                 }
-                self.emit(Opcode::YIELD_VALUE, 0);
-                self.emit(Opcode::RESUME, 1);
-                self.emit(Opcode::POP_TOP, 0);
-            }
-            Some(Opcode::BUILD_LIST) => {
-                self.expr(elt)?;
-                self.emit(Opcode::LIST_APPEND, depth + 1);
-            }
-            Some(Opcode::BUILD_SET) => {
-                self.expr(elt)?;
-                self.emit(Opcode::SET_ADD, depth + 1);
-            }
-            Some(_) => {
-                self.expr(elt)?;
-                if let Some(v) = val {
-                    self.expr(v)?;
-                }
-                self.emit(Opcode::MAP_ADD, depth + 1);
+                self.addop_i(Opcode::MAP_ADD, depth + 1);
             }
         }
         Ok(())
     }
 
-    fn async_comprehension_generator(
+    fn async_comp_generator(
         &mut self,
-        generators: &[ast::Comprehension],
+        generators: &'a [ast::Comprehension],
         index: usize,
         mut depth: u32,
-        elt: &Expr,
-        val: Option<&Expr>,
-        build: Option<Opcode>,
+        body: &CompBody<'a>,
     ) -> CResult {
-        let generator = &generators[index];
-        let start = self.new_label();
-        let except = self.new_label();
-        let if_cleanup = self.new_label();
+        let start = self.new_block();
+        let except = self.new_block();
+        let if_cleanup = self.new_block();
+        let g = &generators[index];
         if index == 0 {
-            self.emit(Opcode::LOAD_FAST, 0);
+            self.unit().argcount = 1;
+            self.addop_i(Opcode::LOAD_FAST, 0);
         } else {
-            self.expr(&generator.iter)?;
-            self.emit(Opcode::GET_AITER, 0);
+            self.visit_iter(&g.iter)?;
+            self.addop(Opcode::GET_AITER);
         }
-        self.bind(start);
-        self.emit_jump(Opcode::SETUP_FINALLY, except);
-        self.emit(Opcode::GET_ANEXT, 0);
-        self.emit_const(Constant::None);
-        self.yield_from_await(generator.range)?;
-        self.emit(Opcode::POP_BLOCK, 0);
-        self.store_target(&generator.target)?;
-        for cond in &generator.ifs {
+        self.use_next(start);
+        self.unit()
+            .fblocks
+            .push(FBlock::AsyncComprehensionGenerator);
+        self.addop_j(Opcode::SETUP_FINALLY, except);
+        self.addop(Opcode::GET_ANEXT);
+        self.load_const(Constant::None);
+        self.add_yield_from(true);
+        self.addop(Opcode::POP_BLOCK);
+        self.visit_expr(&g.target)?;
+        for cond in &g.ifs {
             self.jump_if(cond, if_cleanup, false)?;
         }
         depth += 1;
         if index + 1 < generators.len() {
-            self.comprehension_generator(generators, index + 1, depth, elt, val, build)?;
+            self.comp_generator(generators, index + 1, depth, body)?;
         } else {
-            self.comprehension_element(depth, elt, val, build)?;
+            self.comp_element(depth, body)?;
         }
-        self.bind(if_cleanup);
-        self.emit_artificial(Opcode::JUMP, start.0);
-        self.bind(except);
-        self.emit(Opcode::END_ASYNC_FOR, 0);
+        self.use_next(if_cleanup);
+        self.addop_j(Opcode::JUMP, start);
+        self.unit().fblocks.pop();
+        self.use_next(except);
+        self.addop(Opcode::END_ASYNC_FOR);
         Ok(())
+    }
+}
+
+/// The elements of a comprehension iterable that stays a list or tuple display after CPython's
+/// AST optimizer (constant displays become constants).
+fn iter_elts(e: &Expr) -> Option<&[Expr]> {
+    match e {
+        Expr::List(l) => {
+            let starred = l.elts.iter().any(|x| matches!(x, Expr::Starred(_)));
+            let all_const = l.elts.iter().all(|x| fold::constant_of(x).is_some());
+            (starred || !all_const).then_some(&l.elts[..])
+        }
+        Expr::Tuple(t) if fold::constant_of(e).is_none() => Some(&t.elts),
+        _ => None,
     }
 }

@@ -1,7 +1,15 @@
-//! Code generation: walks the AST with the symbol table and emits CPython 3.11-shaped bytecode,
-//! one `Unit` per code object, then hands each unit to the assembler.
+//! Code generation: walks the AST with the symbol table and emits CPython 3.11-shaped bytecode
+//! into a control-flow graph, one `Unit` per code object, then hands each unit to the
+//! assembler.
+//!
+//! Locations follow CPython's model exactly: the unit has a *current location* that statements
+//! set (and leave behind), expressions set and restore, and `unset_loc` clears so that the
+//! assembler can propagate neighbouring locations to artificial instructions.
 
+mod call;
 mod control;
+mod emit;
+mod exc;
 mod expr;
 mod func;
 mod pattern;
@@ -13,8 +21,11 @@ use std::rc::Rc;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
+pub use emit::Label;
+
 use crate::assemble;
-use crate::code::{Anchor, CodeObject, Constant, flags};
+use crate::cfg::{Block, BlockId, Loc};
+use crate::code::{CodeObject, Constant, flags};
 use crate::error::{CompileError, ErrorKind};
 use crate::lines::LineIndex;
 use crate::opcode::Opcode;
@@ -24,43 +35,43 @@ use crate::symtable::{self, Binding, ScopeKind, SymbolTable};
 /// `RecursionError`, which keeps the native and the wasm stack safe.
 const MAX_NESTING: usize = 400;
 
-/// A jump target inside the unit being compiled.
+/// CPython's compiler scope types (`COMPILER_SCOPE_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Label(pub u32);
-
-/// An instruction before assembly: jump arguments are label numbers.
-#[derive(Clone, Debug)]
-pub struct PInstr {
-    pub op: Opcode,
-    pub arg: u32,
-    pub range: TextRange,
-    /// Whether the instruction has no source position of its own (CPython's artificial code).
-    pub no_location: bool,
-    pub anchor: Option<Anchor>,
+pub enum ScopeType {
+    Module,
+    Class,
+    Function,
+    AsyncFunction,
+    Lambda,
+    Comprehension,
 }
 
 /// What a `break`, `continue` or `return` must unwind (CPython's frame blocks).
 #[derive(Clone, Debug)]
-pub enum FBlock {
-    WhileLoop { start: Label, end: Label },
-    ForLoop { start: Label, end: Label },
+pub enum FBlock<'a> {
+    WhileLoop { start: Label, exit: Label },
+    ForLoop { start: Label, exit: Label },
     TryExcept,
-    FinallyTry { body: Vec<Stmt> },
+    FinallyTry { body: &'a [Stmt] },
     FinallyEnd,
     With { range: TextRange, is_async: bool },
     HandlerCleanup { name: Option<String> },
     ExceptionHandler,
+    ExceptionGroupHandler,
     PopValue,
+    AsyncComprehensionGenerator,
 }
 
 /// One code object under construction.
-pub struct Unit {
+pub struct Unit<'a> {
     pub scope: usize,
     pub kind: ScopeKind,
+    pub scope_type: ScopeType,
     pub name: String,
     pub qualname: String,
-    pub instrs: Vec<PInstr>,
-    pub labels: Vec<Option<u32>>,
+    pub blocks: Vec<Block>,
+    pub cur: BlockId,
+    need_new_block: bool,
     pub consts: Vec<Constant>,
     pub names: Vec<Rc<str>>,
     name_index: HashMap<String, u32>,
@@ -68,11 +79,8 @@ pub struct Unit {
     var_index: HashMap<String, u32>,
     pub cellvars: Vec<String>,
     pub freevars: Vec<String>,
-    pub fblocks: Vec<FBlock>,
-    pub loc: TextRange,
-    /// Set by `unset_loc`: instructions get no line until the next node sets one.
-    pub loc_unset: bool,
-    pub anchor: Option<Anchor>,
+    pub fblocks: Vec<FBlock<'a>>,
+    pub loc: Loc,
     pub firstlineno: u32,
     pub argcount: u32,
     pub posonlyargcount: u32,
@@ -80,17 +88,15 @@ pub struct Unit {
     pub flags: u32,
     /// The class whose body encloses this unit, for name mangling.
     pub private: Option<String>,
-    /// Whether a `try`/`with` handler of this unit is being compiled (for `return` in finally).
-    pub in_handler: usize,
 }
 
 /// The compiler state shared by all units of one module.
 pub struct Compiler<'a> {
-    pub source: std::marker::PhantomData<&'a str>,
+    pub source: &'a str,
     pub filename: Rc<str>,
     pub table: SymbolTable,
     pub lines: LineIndex,
-    pub units: Vec<Unit>,
+    pub units: Vec<Unit<'a>>,
     pub nesting: usize,
     /// Set while compiling an interactive line: expression statements are printed.
     pub interactive: bool,
@@ -106,98 +112,83 @@ pub fn compile_module(
     interactive: bool,
 ) -> CResult<Rc<CodeObject>> {
     let table = symtable::build(module)?;
-    let mut c = Compiler {
-        source: std::marker::PhantomData,
-        filename: Rc::from(filename),
-        table,
-        lines: LineIndex::new(source),
-        units: Vec::new(),
-        nesting: 0,
-        interactive,
-    };
-    c.enter_unit(0, "<module>", "<module>", module.range, None);
-    c.unit().firstlineno = 1;
-    c.emit_at(Opcode::RESUME, 0, TextRange::default());
-    if let Some(i) = c.unit().instrs.last_mut() {
-        i.no_location = true;
+    let mut c = Compiler::new(source, filename, table, interactive);
+    c.enter_scope(0, "<module>", ScopeType::Module, 1);
+    c.unit().loc.line = 1;
+    if interactive {
+        if stmt::find_ann(&module.body) {
+            c.addop(Opcode::SETUP_ANNOTATIONS);
+        }
+        for s in &module.body {
+            c.visit_stmt(s)?;
+        }
+    } else {
+        c.body(&module.body)?;
     }
-    if Compiler::needs_annotations(&module.body) {
-        c.emit_at(Opcode::SETUP_ANNOTATIONS, 0, module.body[0].range());
-    }
-    c.body_with_docstring(&module.body, false)?;
-    c.unset_loc();
-    c.emit_const(Constant::None);
-    c.emit(Opcode::RETURN_VALUE, 0);
-    let unit = c.units.pop().expect("module unit");
-    Ok(Rc::new(c.assemble_unit(unit)?))
+    c.finish_unit(true).map(Rc::new)
 }
 
 /// Compiles a single expression (for `eval`).
 pub fn compile_expression(source: &str, filename: &str, expr: &Expr) -> CResult<Rc<CodeObject>> {
+    // Expressions that create scopes need their own symbol table entries.
     let module = ast::ModModule {
         range: expr.range(),
         node_index: Default::default(),
-        body: Default::default(),
+        body: vec![Stmt::Expr(ast::StmtExpr {
+            range: expr.range(),
+            node_index: Default::default(),
+            value: Box::new(expr.clone()),
+        })]
+        .into(),
     };
     let table = symtable::build(&module)?;
-    let mut c = Compiler {
-        source: std::marker::PhantomData,
-        filename: Rc::from(filename),
-        table,
-        lines: LineIndex::new(source),
-        units: Vec::new(),
-        nesting: 0,
-        interactive: false,
-    };
-    // Expressions that create scopes need their own symbol table entries.
-    let wrapper = ast::StmtExpr {
-        range: expr.range(),
-        node_index: Default::default(),
-        value: Box::new(expr.clone()),
-    };
-    let module = ast::ModModule {
-        range: expr.range(),
-        node_index: Default::default(),
-        body: vec![Stmt::Expr(wrapper)].into(),
-    };
-    c.table = symtable::build(&module)?;
-    c.enter_unit(0, "<module>", "<module>", module.range, None);
-    c.unit().firstlineno = 1;
-    c.emit_at(Opcode::RESUME, 0, TextRange::default());
+    let mut c = Compiler::new(source, filename, table, false);
+    c.enter_scope(0, "<module>", ScopeType::Module, 1);
+    c.unit().loc.line = 1;
     let Stmt::Expr(e) = &module.body[0] else {
         unreachable!("built above")
     };
-    c.expr(&e.value)?;
-    c.emit(Opcode::RETURN_VALUE, 0);
-    let unit = c.units.pop().expect("module unit");
-    Ok(Rc::new(c.assemble_unit(unit)?))
+    c.visit_expr(&e.value)?;
+    c.finish_unit(false).map(Rc::new)
 }
 
 impl<'a> Compiler<'a> {
-    pub fn unit(&mut self) -> &mut Unit {
+    fn new(source: &'a str, filename: &str, table: SymbolTable, interactive: bool) -> Self {
+        Compiler {
+            source,
+            filename: Rc::from(filename),
+            table,
+            lines: LineIndex::new(source),
+            units: Vec::new(),
+            nesting: 0,
+            interactive,
+        }
+    }
+
+    pub fn unit(&mut self) -> &mut Unit<'a> {
         self.units.last_mut().expect("a unit is always active")
     }
 
-    pub fn unit_ref(&self) -> &Unit {
+    pub fn unit_ref(&self) -> &Unit<'a> {
         self.units.last().expect("a unit is always active")
     }
 
-    pub fn enter_unit(
-        &mut self,
-        scope: usize,
-        name: &str,
-        qualname: &str,
-        range: TextRange,
-        private: Option<String>,
-    ) {
+    /// Opens a new code object (CPython's `compiler_enter_scope`): emits its `RESUME` at
+    /// `lineno`, columns 0 (line 0 for a module).
+    pub fn enter_scope(&mut self, scope: usize, name: &str, scope_type: ScopeType, lineno: u32) {
+        let qualname = self.qualname_for(name, scope_type);
+        let private = self.units.last().and_then(|u| u.private.clone());
         let sym = &self.table.scopes[scope];
+        let line = lineno as i32;
         let mut unit = Unit {
             scope,
             kind: sym.kind,
+            scope_type,
             name: name.to_string(),
-            qualname: qualname.to_string(),
-            instrs: Vec::new(),
-            labels: Vec::new(),
+            qualname,
+            blocks: vec![Block::default()],
+            cur: 0,
+            need_new_block: false,
             consts: Vec::new(),
             names: Vec::new(),
             name_index: HashMap::new(),
@@ -206,16 +197,18 @@ impl<'a> Compiler<'a> {
             cellvars: sym.cellvars(),
             freevars: sym.freevars(),
             fblocks: Vec::new(),
-            loc: range,
-            loc_unset: false,
-            anchor: None,
-            firstlineno: self.lines.line_of(range.start()),
+            loc: Loc {
+                line,
+                end_line: line,
+                col: 0,
+                end_col: 0,
+            },
+            firstlineno: lineno,
             argcount: 0,
             posonlyargcount: 0,
             kwonlyargcount: 0,
-            flags: 0,
+            flags: code_flags(sym),
             private,
-            in_handler: 0,
         };
         if sym.kind == ScopeKind::Class && sym.needs_class_closure {
             unit.cellvars = vec!["__class__".to_string()];
@@ -225,101 +218,90 @@ impl<'a> Compiler<'a> {
             unit.var_index.insert(p.clone(), i);
             unit.varnames.push(p.clone());
         }
-        if sym.is_function_like() {
-            unit.flags |= flags::OPTIMIZED | flags::NEWLOCALS;
-            if sym.has_varargs {
-                unit.flags |= flags::VARARGS;
-            }
-            if sym.has_varkw {
-                unit.flags |= flags::VARKEYWORDS;
-            }
-            if sym.is_generator && sym.is_coroutine {
-                unit.flags |= flags::ASYNC_GENERATOR;
-            } else if sym.is_generator {
-                unit.flags |= flags::GENERATOR;
-            } else if sym.is_coroutine {
-                unit.flags |= flags::COROUTINE;
-            }
-        }
-        if sym.nested {
-            unit.flags |= flags::NESTED;
-        }
         self.units.push(unit);
+        if scope_type == ScopeType::Module {
+            self.unit().loc.line = 0;
+        }
+        self.addop_i(Opcode::RESUME, 0);
+        if scope_type == ScopeType::Module {
+            self.unit().loc.line = -1;
+        }
     }
 
-    /// Finishes the innermost unit and returns its code object.
-    pub fn exit_unit(&mut self) -> CResult<Rc<CodeObject>> {
-        let unit = self.units.pop().expect("unit to exit");
-        Ok(Rc::new(self.assemble_unit(unit)?))
+    /// The qualified name of a new scope named `name` inside the current unit.
+    fn qualname_for(&self, name: &str, scope_type: ScopeType) -> String {
+        if self.units.len() <= 1 {
+            return name.to_string();
+        }
+        let parent = self.unit_ref();
+        if matches!(
+            scope_type,
+            ScopeType::Function | ScopeType::AsyncFunction | ScopeType::Class
+        ) {
+            let mangled = self.mangle(name);
+            if self.table.scopes[parent.scope].binding(&mangled) == Binding::GlobalExplicit {
+                return name.to_string();
+            }
+        }
+        let base = match parent.scope_type {
+            ScopeType::Function | ScopeType::AsyncFunction | ScopeType::Lambda => {
+                format!("{}.<locals>", parent.qualname)
+            }
+            _ => parent.qualname.clone(),
+        };
+        format!("{base}.{name}")
     }
 
-    fn assemble_unit(&self, unit: Unit) -> CResult<CodeObject> {
-        assemble::assemble(unit, &self.filename, &self.lines)
+    /// Adds the implicit `return None` if needed, assembles the innermost unit and closes it.
+    pub fn finish_unit(&mut self, add_none: bool) -> CResult<CodeObject> {
+        if !self.unit_ref().blocks[self.unit_ref().cur].has_return {
+            self.unset_loc();
+            if add_none {
+                self.load_const(Constant::None);
+            }
+            self.addop(Opcode::RETURN_VALUE);
+        }
+        let unit = self.units.pop().expect("unit to finish");
+        assemble::assemble(unit, &self.filename)
             .map_err(|msg| CompileError::new(msg, TextRange::default()))
     }
 
-    // ----- emission -----
-
-    pub fn emit(&mut self, op: Opcode, arg: u32) {
-        let unit = self.unit();
-        let instr = PInstr {
-            op,
-            arg,
-            range: unit.loc,
-            no_location: unit.loc_unset,
-            anchor: unit.anchor,
-        };
-        unit.instrs.push(instr);
+    /// Runs `f` with the location saved and restored around it, as `compiler_visit_expr` does.
+    pub fn keeping_loc<T>(&mut self, f: impl FnOnce(&mut Self) -> CResult<T>) -> CResult<T> {
+        let saved = self.unit_ref().loc;
+        let r = f(self);
+        self.unit().loc = saved;
+        r
     }
 
-    pub fn emit_at(&mut self, op: Opcode, arg: u32, range: TextRange) {
-        let saved = (self.unit().loc, self.unit().loc_unset);
-        self.unit().loc = range;
-        self.unit().loc_unset = false;
-        self.emit(op, arg);
-        (self.unit().loc, self.unit().loc_unset) = saved;
-    }
-
-    /// Following instructions are artificial (CPython's `UNSET_LOC`) until a node sets a location.
-    pub fn unset_loc(&mut self) {
-        self.unit().loc_unset = true;
-    }
-
-    /// Emits an instruction that CPython gives no line number.
-    pub fn emit_artificial(&mut self, op: Opcode, arg: u32) {
-        self.emit(op, arg);
-        if let Some(i) = self.unit().instrs.last_mut() {
-            i.no_location = true;
+    /// Guards recursion depth over the AST.
+    pub fn nest<T>(
+        &mut self,
+        range: TextRange,
+        f: impl FnOnce(&mut Self) -> CResult<T>,
+    ) -> CResult<T> {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            self.nesting -= 1;
+            return Err(CompileError::new(
+                "maximum recursion depth exceeded during compilation".into(),
+                range,
+            )
+            .with_kind(ErrorKind::RecursionError));
         }
+        let r = f(self);
+        self.nesting -= 1;
+        r
     }
 
-    pub fn emit_jump(&mut self, op: Opcode, target: Label) {
-        self.emit(op, target.0);
+    // ----- names -----
+
+    pub fn mangle(&self, name: &str) -> String {
+        symtable::mangle(self.unit_ref().private.as_deref(), name)
     }
 
-    pub fn new_label(&mut self) -> Label {
-        let unit = self.unit();
-        unit.labels.push(None);
-        Label(unit.labels.len() as u32 - 1)
-    }
-
-    pub fn bind(&mut self, label: Label) {
-        let unit = self.unit();
-        unit.labels[label.0 as usize] = Some(unit.instrs.len() as u32);
-    }
-
-    pub fn add_const(&mut self, c: Constant) -> u32 {
-        let unit = self.unit();
-        if let Some(i) = unit.consts.iter().position(|x| x.same(&c)) {
-            return i as u32;
-        }
-        unit.consts.push(c);
-        unit.consts.len() as u32 - 1
-    }
-
-    pub fn emit_const(&mut self, c: Constant) {
-        let i = self.add_const(c);
-        self.emit(Opcode::LOAD_CONST, i);
+    pub fn scope_binding(&self, name: &str) -> Binding {
+        self.table.scopes[self.unit_ref().scope].binding(name)
     }
 
     pub fn add_name(&mut self, name: &str) -> u32 {
@@ -352,61 +334,6 @@ impl<'a> Compiler<'a> {
         }
         let i = unit.freevars.iter().position(|c| c == name).unwrap_or(0);
         (unit.cellvars.len() + i) as u32
-    }
-
-    /// Runs `f` with the current location set to `range`, as CPython's `SET_LOC` does.
-    pub fn with_loc<T>(
-        &mut self,
-        range: TextRange,
-        f: impl FnOnce(&mut Self) -> CResult<T>,
-    ) -> CResult<T> {
-        let saved = (self.unit().loc, self.unit().anchor, self.unit().loc_unset);
-        self.unit().loc = range;
-        self.unit().anchor = None;
-        self.unit().loc_unset = false;
-        let r = f(self);
-        let unit = self.unit();
-        unit.loc = saved.0;
-        unit.anchor = saved.1;
-        unit.loc_unset = saved.2;
-        r
-    }
-
-    /// Guards recursion depth over the AST.
-    pub fn nest<T>(
-        &mut self,
-        range: TextRange,
-        f: impl FnOnce(&mut Self) -> CResult<T>,
-    ) -> CResult<T> {
-        self.nesting += 1;
-        if self.nesting > MAX_NESTING {
-            self.nesting -= 1;
-            return Err(CompileError::new(
-                "maximum recursion depth exceeded during compilation".into(),
-                range,
-            )
-            .with_kind(ErrorKind::RecursionError));
-        }
-        let r = f(self);
-        self.nesting -= 1;
-        r
-    }
-
-    pub fn set_loc_last_stmt(&mut self, body: &[Stmt]) {
-        if let Some(last) = body.last() {
-            self.unit().loc = last_line_range(last);
-            self.unit().loc_unset = false;
-        }
-    }
-
-    // ----- names -----
-
-    pub fn mangle(&self, name: &str) -> String {
-        symtable::mangle(self.unit_ref().private.as_deref(), name)
-    }
-
-    pub fn scope_binding(&self, name: &str) -> Binding {
-        self.table.scopes[self.unit_ref().scope].binding(name)
     }
 
     /// Emits the load, store or delete of a name, choosing the opcode from its binding.
@@ -463,25 +390,41 @@ impl<'a> Compiler<'a> {
                 (op, i)
             }
         };
-        self.emit(op, arg);
+        self.addop_i(op, arg);
     }
 
-    /// Compiles a statement list whose first statement may be a docstring.
-    pub fn body_with_docstring(&mut self, body: &[Stmt], is_function: bool) -> CResult {
-        let mut rest = body;
-        if let Some(doc) = docstring(body) {
-            if !is_function {
-                let first = &body[0];
-                self.with_loc(first.range(), |c| {
-                    c.emit_const(Constant::Str(Rc::from(doc.as_str())));
-                    c.name_op("__doc__", NameCtx::Store);
-                    Ok(())
-                })?;
-            }
-            rest = &body[1..];
+    /// Whether `e` is a name that an import statement binds at module level (CPython's
+    /// `is_import_originated`, which then keeps `e.m()` from becoming a method call).
+    pub fn is_import_originated(&self, e: &Expr) -> bool {
+        let Expr::Name(n) = e else { return false };
+        self.table.scopes[0]
+            .flags
+            .get(n.id.as_str())
+            .is_some_and(|f| f & symtable::def::IMPORT != 0)
+    }
+
+    /// Compiles a module or class body (CPython's `compiler_body`): `SETUP_ANNOTATIONS` when
+    /// anything is annotated, then the docstring, then the statements.
+    pub fn body(&mut self, stmts: &'a [Stmt]) -> CResult {
+        if self.unit_ref().scope_type == ScopeType::Module
+            && let Some(first) = stmts.first()
+        {
+            self.set_loc(first.range());
+        }
+        if stmt::find_ann(stmts) {
+            self.addop(Opcode::SETUP_ANNOTATIONS);
+        }
+        let mut rest = stmts;
+        if let Some(Stmt::Expr(e)) = stmts.first()
+            && docstring(stmts).is_some()
+        {
+            self.visit_expr(&e.value)?;
+            self.unset_loc();
+            self.name_op("__doc__", NameCtx::Store);
+            rest = &stmts[1..];
         }
         for s in rest {
-            self.stmt(s)?;
+            self.visit_stmt(s)?;
         }
         Ok(())
     }
@@ -489,6 +432,31 @@ impl<'a> Compiler<'a> {
     pub fn error(&self, msg: impl Into<String>, range: TextRange) -> CompileError {
         CompileError::new(msg.into(), range)
     }
+}
+
+/// The `co_flags` a scope starts with.
+fn code_flags(sym: &symtable::Scope) -> u32 {
+    let mut f = 0;
+    if sym.is_function_like() {
+        f |= flags::OPTIMIZED | flags::NEWLOCALS;
+        if sym.has_varargs {
+            f |= flags::VARARGS;
+        }
+        if sym.has_varkw {
+            f |= flags::VARKEYWORDS;
+        }
+        if sym.is_generator && sym.is_coroutine {
+            f |= flags::ASYNC_GENERATOR;
+        } else if sym.is_generator {
+            f |= flags::GENERATOR;
+        } else if sym.is_coroutine {
+            f |= flags::COROUTINE;
+        }
+        if sym.nested {
+            f |= flags::NESTED;
+        }
+    }
+    f
 }
 
 /// The docstring of a body, if its first statement is a plain string literal.
@@ -499,35 +467,6 @@ pub fn docstring(body: &[Stmt]) -> Option<String> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-/// The range CPython attributes to the implicit `return None` after a body: the last line of
-/// the last statement.
-fn last_line_range(stmt: &Stmt) -> TextRange {
-    match stmt {
-        Stmt::If(i) => match i.elif_else_clauses.last() {
-            Some(c) => c.body.last().map_or(stmt.range(), last_line_range),
-            None => i.body.last().map_or(stmt.range(), last_line_range),
-        },
-        Stmt::For(f) => f
-            .orelse
-            .last()
-            .or(f.body.last())
-            .map_or(stmt.range(), last_line_range),
-        Stmt::While(w) => w
-            .orelse
-            .last()
-            .or(w.body.last())
-            .map_or(stmt.range(), last_line_range),
-        Stmt::With(w) => w.body.last().map_or(stmt.range(), last_line_range),
-        Stmt::Try(t) => t
-            .finalbody
-            .last()
-            .or(t.orelse.last())
-            .or(t.body.last())
-            .map_or(stmt.range(), last_line_range),
-        _ => stmt.range(),
     }
 }
 

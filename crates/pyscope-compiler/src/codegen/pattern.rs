@@ -1,324 +1,503 @@
-//! `match` statements: each pattern is compiled to a test that consumes the value on top of
-//! the stack and, on failure, pops whatever it pushed and jumps to the next case.
+//! `match` statements, after CPython 3.11's pattern compiler: each pattern consumes the subject
+//! on top of the stack, captured values are kept on the stack (rotated under the items still in
+//! use) until the whole pattern has matched, and failures jump to blocks that pop what is left.
 
 use std::rc::Rc;
 
-use ruff_python_ast::{self as ast, Pattern};
+use ruff_python_ast::{self as ast, Expr, Pattern};
 use ruff_text_size::Ranged;
 
 use super::{CResult, Compiler, Label, NameCtx};
 use crate::code::Constant;
+use crate::fold;
 use crate::opcode::Opcode;
 
-/// Where a failing pattern goes: `labels[k]` pops `k` values, then reaches `base`.
-struct Fail {
-    base: Label,
-    labels: Vec<Label>,
+/// CPython's `pattern_context`.
+#[derive(Clone, Default)]
+struct PatternContext {
+    /// Names captured so far, in the order their values sit on the stack.
+    stores: Vec<String>,
+    allow_irrefutable: bool,
+    /// `fail_pop[i]` pops `i` items and then fails.
+    fail_pop: Vec<Label>,
+    /// Items on top of the stack that must stay there (captures go beneath them).
+    on_top: usize,
 }
 
-impl Fail {
-    fn new(base: Label) -> Fail {
-        Fail {
-            base,
-            labels: Vec::new(),
-        }
-    }
+fn is_wildcard(p: &Pattern) -> bool {
+    matches!(p, Pattern::MatchAs(a) if a.pattern.is_none() && a.name.is_none())
+}
+
+fn is_star_wildcard(p: &Pattern) -> bool {
+    matches!(p, Pattern::MatchStar(s) if s.name.is_none())
 }
 
 impl<'a> Compiler<'a> {
-    pub(super) fn match_stmt(&mut self, m: &ast::StmtMatch) -> CResult {
-        self.expr(&m.subject)?;
-        let end = self.new_label();
-        let n = m.cases.len();
-        for (i, case) in m.cases.iter().enumerate() {
-            let irrefutable = case.guard.is_none() && is_irrefutable(&case.pattern);
-            if irrefutable && i + 1 < n {
-                let msg = match &case.pattern {
-                    Pattern::MatchAs(a) if a.pattern.is_none() => match &a.name {
-                        Some(name) => {
-                            format!("name capture '{name}' makes remaining patterns unreachable")
-                        }
-                        None => "wildcard makes remaining patterns unreachable".to_string(),
-                    },
-                    _ => "wildcard makes remaining patterns unreachable".to_string(),
-                };
-                return Err(self.error(msg, case.pattern.range()));
+    pub(super) fn match_stmt(&mut self, m: &'a ast::StmtMatch) -> CResult {
+        self.visit_expr(&m.subject)?;
+        let end = self.new_block();
+        let cases = m.cases.len();
+        let last = &m.cases[cases - 1];
+        let has_default = is_wildcard(&last.pattern) && cases > 1;
+        let mut pc = PatternContext::default();
+        for (i, case) in m.cases[..cases - usize::from(has_default)]
+            .iter()
+            .enumerate()
+        {
+            self.set_loc(case.pattern.range());
+            let not_last = i + 1 != cases - usize::from(has_default);
+            if not_last {
+                self.addop_i(Opcode::COPY, 1);
             }
-            let next = self.new_label();
-            self.with_loc(case.pattern.range(), |c| {
-                c.emit(Opcode::COPY, 1);
-                let mut fail = Fail::new(next);
-                c.pattern(&case.pattern, &mut fail, 0)?;
-                c.emit_fail_chain(&mut fail)
-            })?;
-            // The failure chain above jumps past this point, so emit the success path after it.
+            pc.stores.clear();
+            pc.allow_irrefutable = case.guard.is_some() || i + 1 == cases;
+            pc.fail_pop.clear();
+            pc.on_top = 0;
+            self.pattern(&case.pattern, &mut pc)?;
+            for name in pc.stores.clone() {
+                self.name_op(&name, NameCtx::Store);
+            }
             if let Some(guard) = &case.guard {
-                self.jump_if(guard, next, false)?;
+                self.ensure_fail_pop(&mut pc, 0);
+                self.jump_if(guard, pc.fail_pop[0], false)?;
             }
-            self.emit(Opcode::POP_TOP, 0);
-            self.body(&case.body)?;
-            self.emit_artificial(Opcode::JUMP, end.0);
-            self.bind(next);
+            if not_last {
+                self.addop(Opcode::POP_TOP);
+            }
+            self.body_seq(&case.body)?;
+            self.unset_loc();
+            self.addop_j(Opcode::JUMP, end);
+            self.set_loc(case.pattern.range());
+            self.emit_and_reset_fail_pop(&mut pc);
         }
-        self.emit_artificial(Opcode::POP_TOP, 0);
-        self.bind(end);
+        if has_default {
+            self.set_loc(last.pattern.range());
+            if cases == 1 {
+                self.addop(Opcode::POP_TOP);
+            } else {
+                self.addop(Opcode::NOP);
+            }
+            if let Some(guard) = &last.guard {
+                self.jump_if(guard, end, false)?;
+            }
+            self.body_seq(&last.body)?;
+            self.unset_loc();
+        }
+        self.use_next(end);
         Ok(())
     }
 
-    /// Emits the failure landing pads: a jump over them for the success path, then
-    /// `labels[k]: POP_TOP` down to `labels[0]`, which jumps to the base.
-    fn emit_fail_chain(&mut self, fail: &mut Fail) -> CResult {
-        if fail.labels.is_empty() {
+    fn ensure_fail_pop(&mut self, pc: &mut PatternContext, n: usize) {
+        while pc.fail_pop.len() < n + 1 {
+            let b = self.new_block();
+            pc.fail_pop.push(b);
+        }
+    }
+
+    /// Jumps with `op` to the block that pops everything this pattern has pushed.
+    fn jump_to_fail_pop(&mut self, pc: &mut PatternContext, op: Opcode) {
+        let pops = pc.on_top + pc.stores.len();
+        self.ensure_fail_pop(pc, pops);
+        self.addop_j(op, pc.fail_pop[pops]);
+    }
+
+    fn emit_and_reset_fail_pop(&mut self, pc: &mut PatternContext) {
+        if pc.fail_pop.is_empty() {
+            return;
+        }
+        for i in (1..pc.fail_pop.len()).rev() {
+            self.use_next(pc.fail_pop[i]);
+            self.addop(Opcode::POP_TOP);
+        }
+        self.use_next(pc.fail_pop[0]);
+        pc.fail_pop.clear();
+    }
+
+    fn rotate(&mut self, mut count: usize) {
+        while count > 1 {
+            self.addop_i(Opcode::SWAP, count as u32);
+            count -= 1;
+        }
+    }
+
+    fn store_name(&mut self, name: Option<&ast::Identifier>, pc: &mut PatternContext) -> CResult {
+        let Some(n) = name else {
+            self.addop(Opcode::POP_TOP);
             return Ok(());
+        };
+        if n.as_str() == "__debug__" {
+            return Err(self.error("cannot assign to __debug__", n.range));
         }
-        let success = self.new_label();
-        self.emit_artificial(Opcode::JUMP, success.0);
-        for k in (0..fail.labels.len()).rev() {
-            self.bind(fail.labels[k]);
-            if k > 0 {
-                self.emit_artificial(Opcode::POP_TOP, 0);
-            }
+        if pc.stores.iter().any(|s| s == n.as_str()) {
+            return Err(self.error(
+                format!("multiple assignments to name '{n}' in pattern"),
+                n.range,
+            ));
         }
-        self.emit_artificial(Opcode::JUMP, fail.base.0);
-        self.bind(success);
+        self.rotate(pc.on_top + pc.stores.len() + 1);
+        pc.stores.push(n.to_string());
         Ok(())
     }
 
-    /// The label that pops `k` values and then fails.
-    fn fail_label(&mut self, fail: &mut Fail, k: usize) -> Label {
-        while fail.labels.len() <= k {
-            let l = self.new_label();
-            fail.labels.push(l);
-        }
-        fail.labels[k]
-    }
-
-    fn jump_fail(&mut self, op: Opcode, fail: &mut Fail, pops: usize) {
-        let l = self.fail_label(fail, pops);
-        self.emit_jump(op, l);
-    }
-
-    /// Matches the value on top of the stack against `p`; `pops` values below it belong to the
-    /// enclosing patterns and must be popped on failure.
-    fn pattern(&mut self, p: &Pattern, fail: &mut Fail, pops: usize) -> CResult {
+    fn pattern(&mut self, p: &'a Pattern, pc: &mut PatternContext) -> CResult {
         self.nest(p.range(), |c| {
-            c.with_loc(p.range(), |c| c.pattern_inner(p, fail, pops))
+            c.set_loc(p.range());
+            match p {
+                Pattern::MatchValue(v) => {
+                    if !matches!(&*v.value, Expr::Attribute(_))
+                        && fold::constant_of(&v.value).is_none()
+                    {
+                        return Err(c.error(
+                            "patterns may only match literals and attribute lookups",
+                            v.range,
+                        ));
+                    }
+                    c.visit_expr(&v.value)?;
+                    c.addop_i(Opcode::COMPARE_OP, 2);
+                    c.jump_to_fail_pop(pc, Opcode::POP_JUMP_IF_FALSE);
+                    Ok(())
+                }
+                Pattern::MatchSingleton(s) => {
+                    c.load_const(match s.value {
+                        ast::Singleton::None => Constant::None,
+                        ast::Singleton::True => Constant::Bool(true),
+                        ast::Singleton::False => Constant::Bool(false),
+                    });
+                    c.addop_i(Opcode::IS_OP, 0);
+                    c.jump_to_fail_pop(pc, Opcode::POP_JUMP_IF_FALSE);
+                    Ok(())
+                }
+                Pattern::MatchSequence(s) => c.pattern_sequence(&s.patterns, pc),
+                Pattern::MatchMapping(m) => c.pattern_mapping(m, pc),
+                Pattern::MatchClass(cl) => c.pattern_class(cl, pc),
+                Pattern::MatchStar(s) => c.store_name(s.name.as_ref(), pc),
+                Pattern::MatchAs(a) => c.pattern_as(a, pc),
+                Pattern::MatchOr(o) => c.pattern_or(o, pc),
+            }
         })
     }
 
-    fn pattern_inner(&mut self, p: &Pattern, fail: &mut Fail, pops: usize) -> CResult {
-        match p {
-            Pattern::MatchAs(a) => match (&a.pattern, &a.name) {
-                (None, None) => {
-                    self.emit(Opcode::POP_TOP, 0);
-                    Ok(())
-                }
-                (None, Some(name)) => {
-                    self.name_op(name, NameCtx::Store);
-                    Ok(())
-                }
-                (Some(inner), name) => {
-                    if name.is_some() {
-                        self.emit(Opcode::COPY, 1);
-                        self.pattern(inner, fail, pops + 1)?;
-                        self.name_op(name.as_ref().expect("checked"), NameCtx::Store);
-                    } else {
-                        self.pattern(inner, fail, pops)?;
-                    }
-                    Ok(())
-                }
-            },
-            Pattern::MatchValue(v) => {
-                self.expr(&v.value)?;
-                self.emit(Opcode::COMPARE_OP, 2);
-                self.jump_fail(Opcode::POP_JUMP_IF_FALSE, fail, pops);
-                Ok(())
-            }
-            Pattern::MatchSingleton(s) => {
-                let k = match s.value {
-                    ast::Singleton::None => Constant::None,
-                    ast::Singleton::True => Constant::Bool(true),
-                    ast::Singleton::False => Constant::Bool(false),
-                };
-                self.emit_const(k);
-                self.emit(Opcode::IS_OP, 0);
-                self.jump_fail(Opcode::POP_JUMP_IF_FALSE, fail, pops);
-                Ok(())
-            }
-            Pattern::MatchSequence(s) => self.sequence_pattern(&s.patterns, fail, pops),
-            Pattern::MatchMapping(m) => self.mapping_pattern(m, fail, pops),
-            Pattern::MatchClass(c) => self.class_pattern(c, fail, pops),
-            Pattern::MatchStar(s) => {
-                match &s.name {
-                    Some(n) => self.name_op(n, NameCtx::Store),
-                    None => self.emit(Opcode::POP_TOP, 0),
-                }
-                Ok(())
-            }
-            Pattern::MatchOr(o) => self.or_pattern(o, fail, pops),
-        }
+    fn subpattern(&mut self, p: &'a Pattern, pc: &mut PatternContext) -> CResult {
+        let allow = pc.allow_irrefutable;
+        pc.allow_irrefutable = true;
+        self.pattern(p, pc)?;
+        pc.allow_irrefutable = allow;
+        Ok(())
     }
 
-    fn sequence_pattern(&mut self, patterns: &[Pattern], fail: &mut Fail, pops: usize) -> CResult {
-        let star = patterns
-            .iter()
-            .position(|p| matches!(p, Pattern::MatchStar(_)));
-        let n = patterns.len();
-        self.emit(Opcode::MATCH_SEQUENCE, 0);
-        self.jump_fail(Opcode::POP_JUMP_IF_FALSE, fail, pops + 1);
+    fn pattern_as(&mut self, a: &'a ast::PatternMatchAs, pc: &mut PatternContext) -> CResult {
+        let Some(inner) = &a.pattern else {
+            if !pc.allow_irrefutable {
+                let msg = match &a.name {
+                    Some(n) => format!("name capture '{n}' makes remaining patterns unreachable"),
+                    None => "wildcard makes remaining patterns unreachable".to_string(),
+                };
+                return Err(self.error(msg, a.range));
+            }
+            return self.store_name(a.name.as_ref(), pc);
+        };
+        pc.on_top += 1;
+        self.addop_i(Opcode::COPY, 1);
+        self.pattern(inner, pc)?;
+        pc.on_top -= 1;
+        self.store_name(a.name.as_ref(), pc)
+    }
+
+    fn pattern_sequence(&mut self, patterns: &'a [Pattern], pc: &mut PatternContext) -> CResult {
+        let size = patterns.len();
+        let mut star = None;
+        let mut only_wildcard = true;
+        let mut star_wildcard = false;
+        for (i, p) in patterns.iter().enumerate() {
+            if matches!(p, Pattern::MatchStar(_)) {
+                if star.is_some() {
+                    return Err(self.error("multiple starred names in sequence pattern", p.range()));
+                }
+                star_wildcard = is_star_wildcard(p);
+                only_wildcard &= star_wildcard;
+                star = Some(i);
+                continue;
+            }
+            only_wildcard &= is_wildcard(p);
+        }
+        pc.on_top += 1;
+        self.addop(Opcode::MATCH_SEQUENCE);
+        self.jump_to_fail_pop(pc, Opcode::POP_JUMP_IF_FALSE);
         match star {
             None => {
-                self.emit(Opcode::GET_LEN, 0);
-                self.emit_const(Constant::Int((n as u64).into()));
-                self.emit(Opcode::COMPARE_OP, 2);
-                self.jump_fail(Opcode::POP_JUMP_IF_FALSE, fail, pops + 1);
-                self.emit(Opcode::UNPACK_SEQUENCE, n as u32);
+                self.addop(Opcode::GET_LEN);
+                self.load_const(Constant::Int(size.into()));
+                self.addop_i(Opcode::COMPARE_OP, 2);
+                self.jump_to_fail_pop(pc, Opcode::POP_JUMP_IF_FALSE);
             }
-            Some(i) => {
-                if n > 1 {
-                    self.emit(Opcode::GET_LEN, 0);
-                    self.emit_const(Constant::Int(((n - 1) as u64).into()));
-                    self.emit(Opcode::COMPARE_OP, 5);
-                    self.jump_fail(Opcode::POP_JUMP_IF_FALSE, fail, pops + 1);
-                }
-                self.emit(Opcode::UNPACK_EX, (i as u32) | (((n - i - 1) as u32) << 8));
+            Some(_) if size > 1 => {
+                self.addop(Opcode::GET_LEN);
+                self.load_const(Constant::Int((size - 1).into()));
+                self.addop_i(Opcode::COMPARE_OP, 5);
+                self.jump_to_fail_pop(pc, Opcode::POP_JUMP_IF_FALSE);
             }
+            Some(_) => {}
         }
-        for (k, sub) in patterns.iter().enumerate() {
-            self.pattern(sub, fail, pops + n - k - 1)?;
+        pc.on_top -= 1;
+        if only_wildcard {
+            self.addop(Opcode::POP_TOP);
+        } else if star_wildcard {
+            self.sequence_subscr(patterns, star.unwrap_or(0), pc)?;
+        } else {
+            self.sequence_unpack(patterns, pc)?;
         }
         Ok(())
     }
 
-    fn mapping_pattern(
-        &mut self,
-        m: &ast::PatternMatchMapping,
-        fail: &mut Fail,
-        pops: usize,
-    ) -> CResult {
-        let n = m.keys.len();
-        self.emit(Opcode::MATCH_MAPPING, 0);
-        self.jump_fail(Opcode::POP_JUMP_IF_FALSE, fail, pops + 1);
-        if n == 0 && m.rest.is_none() {
-            self.emit(Opcode::POP_TOP, 0);
-            return Ok(());
+    fn sequence_unpack(&mut self, patterns: &'a [Pattern], pc: &mut PatternContext) -> CResult {
+        let n = patterns.len();
+        match patterns
+            .iter()
+            .position(|p| matches!(p, Pattern::MatchStar(_)))
+        {
+            Some(i) => self.addop_i(Opcode::UNPACK_EX, (i + ((n - i - 1) << 8)) as u32),
+            None => self.addop_i(Opcode::UNPACK_SEQUENCE, n as u32),
         }
-        if n > 0 {
-            self.emit(Opcode::GET_LEN, 0);
-            self.emit_const(Constant::Int((n as u64).into()));
-            self.emit(Opcode::COMPARE_OP, 5);
-            self.jump_fail(Opcode::POP_JUMP_IF_FALSE, fail, pops + 1);
-        }
-        let consts: Option<Vec<Constant>> = m.keys.iter().map(crate::fold::constant_of).collect();
-        match consts {
-            Some(keys) => self.emit_const(Constant::Tuple(Rc::from(keys))),
-            None => {
-                for k in m.keys.iter() {
-                    self.expr(k)?;
-                }
-                self.emit(Opcode::BUILD_TUPLE, n as u32);
-            }
-        }
-        self.emit(Opcode::MATCH_KEYS, 0);
-        self.emit(Opcode::COPY, 1);
-        self.emit_const(Constant::None);
-        self.emit(Opcode::IS_OP, 1);
-        self.jump_fail(Opcode::POP_JUMP_IF_FALSE, fail, pops + 3);
-        self.emit(Opcode::UNPACK_SEQUENCE, n as u32);
-        for (k, sub) in m.patterns.iter().enumerate() {
-            self.pattern(sub, fail, pops + 2 + n - k - 1)?;
-        }
-        match &m.rest {
-            Some(rest) => {
-                self.emit(Opcode::BUILD_MAP, 0);
-                self.emit(Opcode::SWAP, 3);
-                self.emit(Opcode::DICT_UPDATE, 2);
-                self.emit(Opcode::UNPACK_SEQUENCE, n as u32);
-                let mut size = n as u32;
-                while size > 0 {
-                    self.emit(Opcode::COPY, 1 + size);
-                    size -= 1;
-                    self.emit(Opcode::SWAP, 2);
-                    self.emit(Opcode::DELETE_SUBSCR, 0);
-                }
-                self.name_op(rest, NameCtx::Store);
-            }
-            None => {
-                self.emit(Opcode::POP_TOP, 0);
-                self.emit(Opcode::POP_TOP, 0);
-            }
+        pc.on_top += n;
+        for p in patterns {
+            pc.on_top -= 1;
+            self.subpattern(p, pc)?;
         }
         Ok(())
     }
 
-    fn class_pattern(
+    /// `[first, *_, last]`-style patterns index the subject instead of unpacking it.
+    fn sequence_subscr(
         &mut self,
-        c: &ast::PatternMatchClass,
-        fail: &mut Fail,
-        pops: usize,
+        patterns: &'a [Pattern],
+        star: usize,
+        pc: &mut PatternContext,
     ) -> CResult {
-        self.expr(&c.cls)?;
-        let names: Vec<Constant> = c
-            .arguments
+        pc.on_top += 1;
+        let size = patterns.len();
+        for (i, p) in patterns.iter().enumerate() {
+            if is_wildcard(p) || i == star {
+                continue;
+            }
+            self.addop_i(Opcode::COPY, 1);
+            if i < star {
+                self.load_const(Constant::Int(i.into()));
+            } else {
+                self.addop(Opcode::GET_LEN);
+                self.load_const(Constant::Int((size - i).into()));
+                self.addop_i(Opcode::BINARY_OP, 10);
+            }
+            self.addop(Opcode::BINARY_SUBSCR);
+            self.subpattern(p, pc)?;
+        }
+        pc.on_top -= 1;
+        self.addop(Opcode::POP_TOP);
+        Ok(())
+    }
+
+    fn pattern_class(
+        &mut self,
+        cl: &'a ast::PatternMatchClass,
+        pc: &mut PatternContext,
+    ) -> CResult {
+        let args = &cl.arguments;
+        let nargs = args.patterns.len();
+        let nattrs = args.keywords.len();
+        for (i, k) in args.keywords.iter().enumerate() {
+            if k.attr.as_str() == "__debug__" {
+                return Err(self.error("cannot assign to __debug__", k.pattern.range()));
+            }
+            if let Some(dup) = args.keywords[i + 1..]
+                .iter()
+                .find(|o| o.attr.id == k.attr.id)
+            {
+                return Err(self.error(
+                    format!("attribute name repeated in class pattern: {}", k.attr),
+                    dup.pattern.range(),
+                ));
+            }
+        }
+        self.visit_expr(&cl.cls)?;
+        let names: Vec<Constant> = args
             .keywords
             .iter()
             .map(|k| Constant::Str(Rc::from(k.attr.as_str())))
             .collect();
-        let nargs = c.arguments.patterns.len();
-        let total = nargs + names.len();
-        self.emit_const(Constant::Tuple(Rc::from(names)));
-        self.emit(Opcode::MATCH_CLASS, nargs as u32);
-        self.emit(Opcode::COPY, 1);
-        self.emit_const(Constant::None);
-        self.emit(Opcode::IS_OP, 1);
-        self.jump_fail(Opcode::POP_JUMP_IF_FALSE, fail, pops + 1);
-        self.emit(Opcode::UNPACK_SEQUENCE, total as u32);
-        let subs = c
-            .arguments
+        self.load_const(Constant::Tuple(Rc::from(names)));
+        self.addop_i(Opcode::MATCH_CLASS, nargs as u32);
+        self.addop_i(Opcode::COPY, 1);
+        self.load_const(Constant::None);
+        self.addop_i(Opcode::IS_OP, 1);
+        pc.on_top += 1;
+        self.jump_to_fail_pop(pc, Opcode::POP_JUMP_IF_FALSE);
+        self.addop_i(Opcode::UNPACK_SEQUENCE, (nargs + nattrs) as u32);
+        pc.on_top = pc.on_top + nargs + nattrs - 1;
+        let subs = args
             .patterns
             .iter()
-            .chain(c.arguments.keywords.iter().map(|k| &k.pattern));
-        for (k, sub) in subs.enumerate() {
-            self.pattern(sub, fail, pops + total - k - 1)?;
+            .chain(args.keywords.iter().map(|k| &k.pattern));
+        for p in subs {
+            pc.on_top -= 1;
+            if is_wildcard(p) {
+                self.addop(Opcode::POP_TOP);
+                continue;
+            }
+            self.subpattern(p, pc)?;
         }
         Ok(())
     }
 
-    fn or_pattern(&mut self, o: &ast::PatternMatchOr, fail: &mut Fail, pops: usize) -> CResult {
-        let success = self.new_label();
-        let n = o.patterns.len();
-        for (i, alt) in o.patterns.iter().enumerate() {
-            if i + 1 == n {
-                self.pattern(alt, fail, pops)?;
-                break;
-            }
-            let next_alt = self.new_label();
-            self.emit(Opcode::COPY, 1);
-            let mut local = Fail::new(next_alt);
-            self.pattern(alt, &mut local, 0)?;
-            self.emit(Opcode::POP_TOP, 0);
-            self.emit_artificial(Opcode::JUMP, success.0);
-            if local.labels.is_empty() {
-                self.bind(next_alt);
-            } else {
-                for k in (0..local.labels.len()).rev() {
-                    self.bind(local.labels[k]);
-                    if k > 0 {
-                        self.emit_artificial(Opcode::POP_TOP, 0);
+    fn pattern_mapping(
+        &mut self,
+        m: &'a ast::PatternMatchMapping,
+        pc: &mut PatternContext,
+    ) -> CResult {
+        let size = m.keys.len();
+        pc.on_top += 1;
+        self.addop(Opcode::MATCH_MAPPING);
+        self.jump_to_fail_pop(pc, Opcode::POP_JUMP_IF_FALSE);
+        if size == 0 && m.rest.is_none() {
+            pc.on_top -= 1;
+            self.addop(Opcode::POP_TOP);
+            return Ok(());
+        }
+        if size > 0 {
+            self.addop(Opcode::GET_LEN);
+            self.load_const(Constant::Int(size.into()));
+            self.addop_i(Opcode::COMPARE_OP, 5);
+            self.jump_to_fail_pop(pc, Opcode::POP_JUMP_IF_FALSE);
+        }
+        let mut seen: Vec<Constant> = Vec::new();
+        for key in m.keys.iter() {
+            match fold::constant_of(key) {
+                Some(k) => {
+                    if seen.iter().any(|s| fold::const_eq(s, &k)) {
+                        let shown = crate::dis::const_repr(&k);
+                        return Err(self.error(
+                            format!("mapping pattern checks duplicate key ({shown})"),
+                            key.range(),
+                        ));
                     }
+                    seen.push(k);
                 }
-                self.bind(next_alt);
+                None if !matches!(key, Expr::Attribute(_)) => {
+                    return Err(self.error(
+                        "mapping pattern keys may only match literals and attribute lookups",
+                        key.range(),
+                    ));
+                }
+                None => {}
+            }
+            self.visit_expr(key)?;
+        }
+        self.addop_i(Opcode::BUILD_TUPLE, size as u32);
+        self.addop(Opcode::MATCH_KEYS);
+        pc.on_top += 2;
+        self.addop_i(Opcode::COPY, 1);
+        self.load_const(Constant::None);
+        self.addop_i(Opcode::IS_OP, 1);
+        self.jump_to_fail_pop(pc, Opcode::POP_JUMP_IF_FALSE);
+        self.addop_i(Opcode::UNPACK_SEQUENCE, size as u32);
+        pc.on_top += size;
+        pc.on_top -= 1;
+        for p in m.patterns.iter() {
+            pc.on_top -= 1;
+            self.subpattern(p, pc)?;
+        }
+        pc.on_top -= 2;
+        match &m.rest {
+            Some(rest) => {
+                self.addop_i(Opcode::BUILD_MAP, 0);
+                self.addop_i(Opcode::SWAP, 3);
+                self.addop_i(Opcode::DICT_UPDATE, 2);
+                self.addop_i(Opcode::UNPACK_SEQUENCE, size as u32);
+                let mut n = size as u32;
+                while n > 0 {
+                    self.addop_i(Opcode::COPY, 1 + n);
+                    n -= 1;
+                    self.addop_i(Opcode::SWAP, 2);
+                    self.addop(Opcode::DELETE_SUBSCR);
+                }
+                self.store_name(Some(rest), pc)?;
+            }
+            None => {
+                self.addop(Opcode::POP_TOP);
+                self.addop(Opcode::POP_TOP);
             }
         }
-        self.bind(success);
         Ok(())
     }
-}
 
-fn is_irrefutable(p: &Pattern) -> bool {
-    match p {
-        Pattern::MatchAs(a) => a.pattern.as_deref().is_none_or(is_irrefutable),
-        Pattern::MatchOr(o) => o.patterns.iter().any(is_irrefutable),
-        _ => false,
+    fn pattern_or(&mut self, o: &'a ast::PatternMatchOr, pc: &mut PatternContext) -> CResult {
+        let end = self.new_block();
+        let size = o.patterns.len();
+        let old = pc.clone();
+        let mut control: Option<Vec<String>> = None;
+        for (i, alt) in o.patterns.iter().enumerate() {
+            self.set_loc(alt.range());
+            pc.stores = Vec::new();
+            pc.allow_irrefutable = i + 1 == size && old.allow_irrefutable;
+            pc.fail_pop = Vec::new();
+            pc.on_top = 0;
+            self.addop_i(Opcode::COPY, 1);
+            self.pattern(alt, pc)?;
+            match &control {
+                None => control = Some(pc.stores.clone()),
+                Some(ctl) => self.reorder_alternative(ctl, pc, o)?,
+            }
+            self.addop_j(Opcode::JUMP, end);
+            self.emit_and_reset_fail_pop(pc);
+        }
+        let control = control.unwrap_or_default();
+        *pc = old;
+        self.addop(Opcode::POP_TOP);
+        self.jump_to_fail_pop(pc, Opcode::JUMP);
+        self.use_next(end);
+        let nstores = control.len();
+        let nrots = nstores + 1 + pc.on_top + pc.stores.len();
+        for name in control {
+            self.rotate(nrots);
+            if pc.stores.contains(&name) {
+                return Err(self.error(
+                    format!("multiple assignments to name '{name}' in pattern"),
+                    o.range,
+                ));
+            }
+            pc.stores.push(name);
+        }
+        self.addop(Opcode::POP_TOP);
+        Ok(())
+    }
+
+    /// Makes an alternative's captures match the first alternative's order on the stack.
+    fn reorder_alternative(
+        &mut self,
+        control: &[String],
+        pc: &mut PatternContext,
+        o: &ast::PatternMatchOr,
+    ) -> CResult {
+        let diff = || "alternative patterns bind different names".to_string();
+        let nstores = pc.stores.len();
+        if nstores != control.len() {
+            return Err(self.error(diff(), o.range));
+        }
+        for icontrol in (0..nstores).rev() {
+            let name = &control[icontrol];
+            let Some(istores) = pc.stores.iter().position(|s| s == name) else {
+                return Err(self.error(diff(), o.range));
+            };
+            if icontrol != istores {
+                let rotations = istores + 1;
+                let rotated: Vec<String> = pc.stores.drain(..rotations).collect();
+                let at = icontrol - istores;
+                for (k, r) in rotated.into_iter().enumerate() {
+                    pc.stores.insert(at + k, r);
+                }
+                for _ in 0..rotations {
+                    self.rotate(icontrol + 1);
+                }
+            }
+        }
+        Ok(())
     }
 }
