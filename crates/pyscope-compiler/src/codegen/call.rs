@@ -9,6 +9,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::expr::{STACK_USE_GUIDELINE, TUPLE};
 use super::{CResult, Compiler};
+use crate::cfg::Loc;
 use crate::code::Constant;
 use crate::opcode::Opcode;
 
@@ -207,12 +208,42 @@ impl<'a> Compiler<'a> {
 
     // ----- f-strings -----
 
+    /// A format spec, placed as CPython 3.11's f-string parser places it: the spec and its
+    /// trailing text at the literal holding it, earlier text and nested values at the whole
+    /// f-string.
+    fn format_spec(&mut self, parts: &[FPart<'a>], part: TextRange, whole: Loc) -> CResult {
+        let n = parts.len();
+        for (i, p) in parts.iter().enumerate() {
+            self.keeping_loc(|c| {
+                match p {
+                    FPart::Lit(s) => {
+                        if i + 1 == n {
+                            c.set_loc(part);
+                        } else {
+                            c.unit().loc = whole;
+                        }
+                        c.load_const(Constant::Str(Rc::from(s.as_str())));
+                    }
+                    FPart::Value(v, _) => {
+                        c.unit().loc = whole;
+                        c.formatted_value(v, part, whole)?;
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        if n != 1 {
+            self.addop_i(Opcode::BUILD_STRING, n as u32);
+        }
+        Ok(())
+    }
+
     pub(super) fn fstring(&mut self, f: &'a ast::ExprFString) -> CResult {
         let mut parts: Vec<FPart<'a>> = Vec::new();
         for part in f.value.iter() {
             match part {
                 ast::FStringPart::Literal(l) => push_literal(&mut parts, &l.value),
-                ast::FStringPart::FString(fs) => collect_fparts(&mut parts, &fs.elements),
+                ast::FStringPart::FString(fs) => collect_fparts(&mut parts, &fs.elements, fs.range),
             }
         }
         self.joined(&parts)
@@ -248,11 +279,21 @@ impl<'a> Compiler<'a> {
                 self.load_const(Constant::Str(Rc::from(s.as_str())));
                 Ok(())
             }
-            FPart::Value(v) => self.formatted_value(v),
+            FPart::Value(v, part) => {
+                let whole = self.unit_ref().loc;
+                self.formatted_value(v, *part, whole)
+            }
         }
     }
 
-    fn formatted_value(&mut self, v: &'a ast::InterpolatedElement) -> CResult {
+    /// One interpolation; `part` is the f-string literal that contains it and `whole` the
+    /// position of the complete (possibly concatenated) f-string.
+    fn formatted_value(
+        &mut self,
+        v: &'a ast::InterpolatedElement,
+        part: TextRange,
+        whole: Loc,
+    ) -> CResult {
         self.visit_expr(&v.expression)?;
         let mut conversion = match v.conversion {
             ast::ConversionFlag::None => 0,
@@ -266,8 +307,11 @@ impl<'a> Compiler<'a> {
         let mut flags = conversion;
         if let Some(spec) = &v.format_spec {
             let mut parts = Vec::new();
-            collect_fparts(&mut parts, &spec.elements);
-            self.joined(&parts)?;
+            collect_fparts(&mut parts, &spec.elements, part);
+            self.keeping_loc(|c| {
+                c.set_loc(part);
+                c.format_spec(&parts, part, whole)
+            })?;
             flags |= 0x04;
         }
         self.addop_i(Opcode::FORMAT_VALUE, flags);
@@ -275,10 +319,11 @@ impl<'a> Compiler<'a> {
     }
 }
 
-/// A piece of an f-string: literal text (adjacent literals merged) or an interpolation.
+/// A piece of an f-string: literal text (adjacent literals merged) or an interpolation with
+/// the range of the f-string literal that holds it.
 enum FPart<'e> {
     Lit(String),
-    Value(&'e ast::InterpolatedElement),
+    Value(&'e ast::InterpolatedElement, TextRange),
 }
 
 fn push_literal(parts: &mut Vec<FPart<'_>>, s: &str) {
@@ -292,7 +337,11 @@ fn push_literal(parts: &mut Vec<FPart<'_>>, s: &str) {
     }
 }
 
-fn collect_fparts<'e>(parts: &mut Vec<FPart<'e>>, elements: &'e ast::InterpolatedStringElements) {
+fn collect_fparts<'e>(
+    parts: &mut Vec<FPart<'e>>,
+    elements: &'e ast::InterpolatedStringElements,
+    part: TextRange,
+) {
     for el in elements.iter() {
         match el {
             ast::InterpolatedStringElement::Literal(l) => push_literal(parts, &l.value),
@@ -306,7 +355,7 @@ fn collect_fparts<'e>(parts: &mut Vec<FPart<'e>>, elements: &'e ast::Interpolate
                     );
                     push_literal(parts, &text);
                 }
-                parts.push(FPart::Value(i));
+                parts.push(FPart::Value(i, part));
             }
         }
     }

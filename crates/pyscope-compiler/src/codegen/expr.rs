@@ -145,6 +145,9 @@ impl<'a> Compiler<'a> {
                 self.visit_expr(&n.target)
             }
             Expr::BinOp(b) => {
+                if let Some(parts) = super::format::percent_format(b) {
+                    return self.percent_joined(&parts);
+                }
                 self.visit_expr(&b.left)?;
                 self.visit_expr(&b.right)?;
                 let anchor = Anchor::BinOp {

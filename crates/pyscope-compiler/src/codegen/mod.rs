@@ -11,6 +11,7 @@ mod control;
 mod emit;
 mod exc;
 mod expr;
+mod format;
 mod func;
 mod pattern;
 mod stmt;
