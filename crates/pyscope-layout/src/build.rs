@@ -2,6 +2,7 @@
 
 use pyscope_trace::{Binding, FrameView, HeapObject, ObjectId, ObjectValue, State};
 
+use crate::internals::internals;
 use crate::measure::{body_text, inline_text, shorten, text_width, title};
 use crate::{Cell, FrameBox, ObjectBox, Options, Rect, Shape, Slot, VarRow};
 
@@ -13,6 +14,10 @@ pub(crate) const ROW_H: f64 = 24.0;
 const INDEX_H: f64 = 13.0;
 /// Inner padding of boxes.
 pub(crate) const PAD: f64 = 8.0;
+/// Height of the id and refcount line under a title.
+pub(crate) const DETAIL_H: f64 = 16.0;
+/// Room kept in a title bar for the internals toggle.
+pub(crate) const TOGGLE_W: f64 = 22.0;
 /// Smallest cell width (a reference dot fits).
 const MIN_CELL_W: f64 = 28.0;
 const MIN_FRAME_W: f64 = 120.0;
@@ -137,7 +142,7 @@ pub(crate) fn frame_box(
 }
 
 /// A short text for a dict key: its inline text, a tuple of inline texts, or `#id`.
-fn key_text(state: &State, id: ObjectId, opts: &Options) -> String {
+pub(crate) fn key_text(state: &State, id: ObjectId, opts: &Options) -> String {
     let Some(obj) = state.object(id) else {
         return format!("#{id}");
     };
@@ -218,6 +223,12 @@ pub(crate) fn object_box(state: &State, obj: &HeapObject, opts: &Options) -> Obj
         Shape::Sequence => None,
         Shape::Table | Shape::Text => body_text(obj).map(|t| shorten(&t, opts.max_text)),
     };
+    let detail = opts.show_ids.then(|| {
+        format!(
+            "id {:#x} · refcount {} · {} bytes",
+            obj.address, obj.refcount, obj.size
+        )
+    });
     let mut b = ObjectBox {
         id: obj.id,
         type_name: obj.type_name.clone(),
@@ -227,15 +238,22 @@ pub(crate) fn object_box(state: &State, obj: &HeapObject, opts: &Options) -> Obj
         rect: Rect::default(),
         slots: Vec::new(),
         hidden_items,
+        detail,
+        has_internals: false,
+        internals: None,
     };
     let cells: Vec<(String, String, Option<ObjectId>, Cell)> = raw
         .into_iter()
         .map(|(l, f, k, v)| (l, f, k, cell_for(state, v, opts)))
         .collect();
+    let top = if b.detail.is_some() { DETAIL_H } else { 0.0 };
     let (w, h) = match shape {
-        Shape::Sequence => sequence_slots(&mut b, cells),
-        Shape::Table => table_slots(&mut b, cells),
-        Shape::Text => (0.0, HEADER_H + if b.text.is_some() { ROW_H } else { 4.0 }),
+        Shape::Sequence => sequence_slots(&mut b, cells, top),
+        Shape::Table => table_slots(&mut b, cells, top),
+        Shape::Text => (
+            0.0,
+            top + HEADER_H + if b.text.is_some() { ROW_H } else { 4.0 },
+        ),
     };
     let text_w = b.text.as_deref().map_or(0.0, text_width);
     let more_w = if hidden_items > 0 {
@@ -243,18 +261,35 @@ pub(crate) fn object_box(state: &State, obj: &HeapObject, opts: &Options) -> Obj
     } else {
         0.0
     };
+    let detail_w = b.detail.as_deref().map_or(0.0, |d| text_width(d) * 0.85);
     let more_h = if hidden_items > 0 { ROW_H } else { 0.0 };
+    let mut h = h + more_h;
+    let mut w = w;
+    if opts.internals {
+        if let Some(view) = internals(state, obj, opts, PAD, h) {
+            b.has_internals = true;
+            if !opts.collapsed.contains(&obj.id) {
+                w = w.max(view.rect.right() + PAD);
+                h = view.rect.bottom() + PAD;
+                b.internals = Some(view);
+            }
+        }
+    }
+    let toggle_w = if b.has_internals { TOGGLE_W } else { 0.0 };
     b.rect.w = w
-        .max(text_width(&b.title).max(text_w).max(more_w) + 2.0 * PAD)
+        .max(text_width(&b.title) + toggle_w + 2.0 * PAD)
+        .max(text_w.max(more_w).max(detail_w) + 2.0 * PAD)
         .max(MIN_CELL_W + 2.0 * PAD);
-    b.rect.h = h + more_h;
+    b.rect.h = h;
     b
 }
 
 fn sequence_slots(
     b: &mut ObjectBox,
     cells: Vec<(String, String, Option<ObjectId>, Cell)>,
+    top: f64,
 ) -> (f64, f64) {
+    let header = HEADER_H + top;
     let mut x = PAD;
     for (label, from, key_ref, value) in cells {
         let w = cell_width(&value);
@@ -262,14 +297,14 @@ fn sequence_slots(
             label,
             label_rect: Rect {
                 x,
-                y: HEADER_H,
+                y: header,
                 w,
                 h: INDEX_H,
             },
             key_ref,
             cell: Rect {
                 x,
-                y: HEADER_H + INDEX_H,
+                y: header + INDEX_H,
                 w,
                 h: ROW_H,
             },
@@ -279,9 +314,9 @@ fn sequence_slots(
         x += w;
     }
     let h = if b.slots.is_empty() {
-        HEADER_H + ROW_H
+        header + ROW_H
     } else {
-        HEADER_H + INDEX_H + ROW_H + PAD
+        header + INDEX_H + ROW_H + PAD
     };
     (x + PAD, h)
 }
@@ -289,6 +324,7 @@ fn sequence_slots(
 fn table_slots(
     b: &mut ObjectBox,
     cells: Vec<(String, String, Option<ObjectId>, Cell)>,
+    top: f64,
 ) -> (f64, f64) {
     let key_w = cells
         .iter()
@@ -304,7 +340,7 @@ fn table_slots(
         .iter()
         .map(|(_, _, _, c)| cell_width(c))
         .fold(MIN_CELL_W, f64::max);
-    let top = HEADER_H + if b.text.is_some() { ROW_H } else { 0.0 };
+    let top = top + HEADER_H + if b.text.is_some() { ROW_H } else { 0.0 };
     for (i, (label, from, key_ref, value)) in cells.into_iter().enumerate() {
         let y = top + i as f64 * ROW_H;
         b.slots.push(Slot {
@@ -342,6 +378,9 @@ impl ObjectBox {
             s.label_rect.y += dy;
             s.cell.x += dx;
             s.cell.y += dy;
+        }
+        if let Some(i) = &mut self.internals {
+            i.translate(dx, dy);
         }
     }
 

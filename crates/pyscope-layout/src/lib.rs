@@ -7,13 +7,51 @@
 //! (`None`, bools, numbers, strings) are drawn inline where they are referenced.
 
 mod build;
+mod internals;
 mod measure;
 mod place;
 
+pub use internals::{DUMMY, EMPTY};
 pub use measure::{CHAR_WIDTH, py_str_repr, text_width};
 pub use place::layout;
 
+use std::collections::BTreeSet;
+
 use pyscope_trace::ObjectId;
+
+/// Python Tutor's three ways of drawing primitive values (`?heapPrimitives=`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HeapMode {
+    /// `nevernest` (the default): primitives inline, every other object a box of its own.
+    #[default]
+    NeverNest,
+    /// `false`: primitives inline, and an object referenced only from one container slot
+    /// is drawn inside that slot.
+    Nest,
+    /// `true`: every object on the heap, primitives included, so aliasing is visible.
+    AllOnHeap,
+}
+
+impl HeapMode {
+    /// The mode named by a `heapPrimitives` value, if it names one.
+    pub fn parse(value: &str) -> Option<HeapMode> {
+        match value {
+            "nevernest" => Some(HeapMode::NeverNest),
+            "false" => Some(HeapMode::Nest),
+            "true" => Some(HeapMode::AllOnHeap),
+            _ => None,
+        }
+    }
+
+    /// The `heapPrimitives` value of this mode.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeapMode::NeverNest => "nevernest",
+            HeapMode::Nest => "false",
+            HeapMode::AllOnHeap => "true",
+        }
+    }
+}
 
 /// Choices that change what the graph shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,6 +66,25 @@ pub struct Options {
     pub max_items: usize,
     /// Inline values longer than this many characters are cut with an ellipsis.
     pub max_text: usize,
+    /// Draw objects referenced from only one container slot inside that slot.
+    pub nest: bool,
+    /// Draw internals views (dict and set tables, list and tuple arrays) inside boxes.
+    pub internals: bool,
+    /// Objects whose internals view is collapsed.
+    pub collapsed: BTreeSet<ObjectId>,
+    /// Show each object's `id()` and reference count under its title.
+    pub show_ids: bool,
+}
+
+impl Options {
+    /// The default options with the given heap mode.
+    pub fn for_mode(mode: HeapMode) -> Options {
+        Options {
+            inline_primitives: mode != HeapMode::AllOnHeap,
+            nest: mode == HeapMode::Nest,
+            ..Options::default()
+        }
+    }
 }
 
 impl Default for Options {
@@ -38,6 +95,10 @@ impl Default for Options {
             max_objects: 300,
             max_items: 60,
             max_text: 40,
+            nest: false,
+            internals: true,
+            collapsed: BTreeSet::new(),
+            show_ids: false,
         }
     }
 }
@@ -148,6 +209,99 @@ pub struct ObjectBox {
     pub slots: Vec<Slot>,
     /// Items or entries left out because of [`Options::max_items`].
     pub hidden_items: usize,
+    /// `id()` and reference count, when [`Options::show_ids`] asks for them.
+    pub detail: Option<String>,
+    /// Whether the object has an internals view (drawn unless collapsed).
+    pub has_internals: bool,
+    pub internals: Option<Internals>,
+}
+
+/// Which real memory structure an internals view shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InternalsKind {
+    /// The index table and the entries array of a dict.
+    Dict,
+    /// The hash table of a set or frozenset.
+    Set,
+    /// The pointer array of a list, used and allocated.
+    List,
+    /// The fixed pointer array of a tuple.
+    Tuple,
+}
+
+/// The internals view of one object, inside its box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Internals {
+    pub kind: InternalsKind,
+    /// The object shown.
+    pub id: ObjectId,
+    pub rect: Rect,
+    /// Items in use (list and tuple length, dict and set `used`).
+    pub len: u64,
+    /// Capacity: a list's allocated slots, a dict's index slots, a set's table slots.
+    pub allocated: u64,
+    pub labels: Vec<Label>,
+    pub cells: Vec<InternalCell>,
+}
+
+/// What an internals cell or label holds, for styling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellKind {
+    Caption,
+    Header,
+    SlotNumber,
+    /// An index slot holding an entry index.
+    Index,
+    Empty,
+    Dummy,
+    Hash,
+    Key,
+    Value,
+    /// A pointer slot in use.
+    Used,
+    /// A pointer slot allocated but not in use.
+    Unused,
+}
+
+impl CellKind {
+    /// The CSS class the page gives cells of this kind.
+    pub fn class(self) -> &'static str {
+        match self {
+            CellKind::Caption => "caption",
+            CellKind::Header => "header",
+            CellKind::SlotNumber => "slotno",
+            CellKind::Index => "index",
+            CellKind::Empty => "empty",
+            CellKind::Dummy => "dummy",
+            CellKind::Hash => "hash",
+            CellKind::Key => "key",
+            CellKind::Value => "value",
+            CellKind::Used => "used",
+            CellKind::Unused => "unused",
+        }
+    }
+}
+
+/// A text drawn centred (slot numbers) or left-aligned (captions) at a point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub at: Point,
+    pub text: String,
+    pub kind: CellKind,
+}
+
+/// One boxed cell of an internals view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InternalCell {
+    pub rect: Rect,
+    pub text: String,
+    pub kind: CellKind,
+    /// The table slot or array index this cell belongs to.
+    pub slot: Option<usize>,
+    /// 1-based position of this slot in the last probe path.
+    pub probe: Option<usize>,
+    /// The probe went on past this slot because another key held it.
+    pub collision: bool,
 }
 
 /// One item, entry or attribute of an object.
