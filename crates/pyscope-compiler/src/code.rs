@@ -58,16 +58,19 @@ impl Constant {
             (None, None) | (Ellipsis, Ellipsis) => true,
             (Bool(a), Bool(b)) => a == b,
             (Int(a), Int(b)) => a == b,
-            (Float(a), Float(b)) => a.to_bits() == b.to_bits(),
+            // A NaN is only ever equal to the very same object, which CPython never reuses.
+            (Float(a), Float(b)) => !a.is_nan() && a.to_bits() == b.to_bits(),
             (Complex(a, b), Complex(c, d)) => {
-                a.to_bits() == c.to_bits() && b.to_bits() == d.to_bits()
+                !(a.is_nan() || b.is_nan())
+                    && a.to_bits() == c.to_bits()
+                    && b.to_bits() == d.to_bits()
             }
             (Str(a), Str(b)) => a == b,
             (Bytes(a), Bytes(b)) => a == b,
             (Tuple(a), Tuple(b)) | (FrozenSet(a), FrozenSet(b)) => {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same(y))
             }
-            (Code(a), Code(b)) => Rc::ptr_eq(a, b),
+            (Code(a), Code(b)) => Rc::ptr_eq(a, b) || a.same_code(b),
             _ => false,
         }
     }
@@ -132,6 +135,29 @@ pub struct CodeObject {
 }
 
 impl CodeObject {
+    /// CPython's code-object equality (`code_richcompare`), under which the compiler merges
+    /// identical code objects, e.g. a function compiled twice as part of a `finally` body.
+    pub fn same_code(&self, other: &CodeObject) -> bool {
+        self.name == other.name
+            && self.argcount == other.argcount
+            && self.posonlyargcount == other.posonlyargcount
+            && self.kwonlyargcount == other.kwonlyargcount
+            && self.flags == other.flags
+            && self.firstlineno == other.firstlineno
+            && self.instrs == other.instrs
+            && self.consts.len() == other.consts.len()
+            && self
+                .consts
+                .iter()
+                .zip(&other.consts)
+                .all(|(a, b)| a.same(b))
+            && self.names == other.names
+            && self.localsplus_names == other.localsplus_names
+            && self.positions == other.positions
+            && self.columnless == other.columnless
+            && self.exception_table == other.exception_table
+    }
+
     /// The names of plain locals and parameters (`co_varnames`).
     pub fn varnames(&self) -> impl Iterator<Item = &Rc<str>> {
         self.slots_with(|k| k & slot_kind::LOCAL != 0)

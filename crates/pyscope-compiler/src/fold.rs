@@ -265,9 +265,56 @@ fn complex_op(op: ast::Operator, a: (f64, f64), b: (f64, f64)) -> Option<Constan
         Sub => (a.0 - b.0, a.1 - b.1),
         Mult => (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0),
         Div => complex_quot(a, b)?,
+        Pow => complex_pow(a, b)?,
         _ => return None,
     };
     Some(Constant::Complex(r, i))
+}
+
+fn c_prod(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0)
+}
+
+/// CPython's `complex_pow`: small integral exponents by repeated squaring, others through
+/// polar form; overflow and zero to a negative power are not folded.
+fn complex_pow(a: (f64, f64), b: (f64, f64)) -> Option<(f64, f64)> {
+    let p = if b.1 == 0.0 && b.0 == b.0.floor() && b.0.abs() <= 100.0 {
+        let n = b.0 as i64;
+        let mut r = (1.0, 0.0);
+        let mut x = a;
+        let mut mask = 1u64;
+        let m = n.unsigned_abs();
+        while mask > 0 && m >= mask {
+            if m & mask != 0 {
+                r = c_prod(r, x);
+            }
+            mask <<= 1;
+            x = c_prod(x, x);
+        }
+        if n < 0 {
+            complex_quot((1.0, 0.0), r)?
+        } else {
+            r
+        }
+    } else if b == (0.0, 0.0) {
+        (1.0, 0.0)
+    } else if a == (0.0, 0.0) {
+        if b.1 != 0.0 || b.0 < 0.0 {
+            return None;
+        }
+        (0.0, 0.0)
+    } else {
+        let vabs = a.0.hypot(a.1);
+        let mut len = vabs.powf(b.0);
+        let at = a.1.atan2(a.0);
+        let mut phase = at * b.0;
+        if b.1 != 0.0 {
+            len /= (at * b.1).exp();
+            phase += b.1 * vabs.ln();
+        }
+        (len * phase.cos(), len * phase.sin())
+    };
+    (p.0.is_finite() && p.1.is_finite()).then_some(p)
 }
 
 /// CPython's `_Py_c_quot`.
@@ -299,7 +346,11 @@ fn float_op(op: ast::Operator, a: f64, b: f64) -> Option<Constant> {
         FloorDiv if b != 0.0 => crate::numeric::float_floordiv(a, b),
         Mod if b != 0.0 => crate::numeric::float_mod(a, b),
         Pow => {
-            if a == 0.0 && b < 0.0 || a < 0.0 && b.fract() != 0.0 && b.is_finite() {
+            if a < 0.0 && b.fract() != 0.0 && b.is_finite() {
+                let (r, i) = complex_pow((a, 0.0), (b, 0.0))?;
+                return Some(Constant::Complex(r, i));
+            }
+            if a == 0.0 && b < 0.0 {
                 return None;
             }
             let v = a.powf(b);

@@ -30,9 +30,23 @@ pub fn float_repr(x: f64) -> String {
     out
 }
 
-/// The shortest decimal digits that round-trip, and the scientific exponent.
+/// The shortest decimal digits that round-trip, and the scientific exponent. Among equally
+/// short candidates the correctly rounded one (ties to even) is chosen, as CPython's `repr`
+/// does (Rust's shortest formatting may round a tie up).
 pub fn shortest_digits(x: f64) -> (bool, String, i32) {
-    let s = format!("{:e}", x.abs());
+    let shortest = format!("{:e}", x.abs());
+    let len = shortest
+        .split_once('e')
+        .map_or(shortest.as_str(), |(m, _)| m)
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .count();
+    let rounded = format!("{:.*e}", len.saturating_sub(1), x.abs());
+    let s = if rounded.parse::<f64>() == Ok(x.abs()) {
+        rounded
+    } else {
+        shortest
+    };
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
     let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -177,6 +191,10 @@ mod tests {
     fn floats_print_like_cpython() {
         assert_eq!(float_repr(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(float_repr(1e16), "1e+16");
+        // 2**-25 lies exactly between two 17-digit candidates: CPython rounds to even.
+        assert_eq!(float_repr(2f64.powi(-25)), "2.9802322387695312e-08");
+        // 2**-24: the even 16-digit candidate does not round-trip, so the other one is used.
+        assert_eq!(float_repr(2f64.powi(-24)), "5.960464477539063e-08");
         assert_eq!(float_repr(1e-7), "1e-07");
         assert_eq!(float_repr(123456789012345.0), "123456789012345.0");
         assert_eq!(float_repr(1.5e300), "1.5e+300");

@@ -376,26 +376,19 @@ impl Builder {
                     n.range,
                 ));
             }
-            let flag = if a.value.is_some() {
-                def::LOCAL | def::ANNOT
-            } else {
-                def::ANNOT
-            };
+            // As CPython: a simple name is an annotated local; a parenthesized one is only
+            // bound when a value is assigned.
             if a.simple {
-                self.add_def(
-                    &name,
-                    flag | if a.value.is_some() { 0 } else { def::LOCAL },
-                    n.range,
-                )?;
-            } else {
-                self.visit_expr(&a.target)?;
+                self.add_def(&name, def::LOCAL | def::ANNOT, n.range)?;
+            } else if a.value.is_some() {
+                self.add_def(&name, def::LOCAL, n.range)?;
             }
         } else {
             self.visit_expr(&a.target)?;
         }
-        if !self.cur().is_function_like() {
-            self.visit_expr(&a.annotation)?;
-        }
+        // CPython visits the annotation in every scope (without `from __future__ import
+        // annotations`), so its names count as uses even in functions.
+        self.visit_expr(&a.annotation)?;
         self.visit_opt(a.value.as_deref())
     }
 
@@ -737,7 +730,13 @@ impl Builder {
         for e in elts {
             self.visit_expr(e)?;
         }
+        let child = *self.stack.last().unwrap_or(&0);
+        let is_async = self.scopes[child].is_coroutine && name != "genexpr";
         self.leave();
+        // An async list, set or dict comprehension makes its enclosing scope a coroutine.
+        if is_async {
+            self.cur().is_coroutine = true;
+        }
         Ok(())
     }
 

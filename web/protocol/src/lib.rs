@@ -5,7 +5,7 @@
 //! JS values with [`encode`] and [`decode`] (serde-wasm-bindgen), so `postMessage` carries
 //! structured data rather than JSON text.
 
-use pyscope_trace::{State, TraceSummary};
+use pyscope_trace::{CodeId, CodeView, LineStep, SourceFile, State, TraceSummary};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use wasm_bindgen::JsValue;
 
@@ -22,21 +22,35 @@ pub enum At {
     LineStep(u64),
 }
 
+/// The most line steps an [`Reply::Index`] lists; later ones are left out.
+pub const MAX_INDEX: usize = 100_000;
+
 /// What the page asks of the worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Request {
-    /// Compile and record `source` as `main.py`, replacing any earlier run. `max_steps`
-    /// lowers the step limit (used to re-record a run up to where a dead worker got).
+    /// Compile and record the program, `main` being the file run as `__main__`, replacing
+    /// any earlier run. `inputs` answer the program's first `input()` calls, in order.
+    /// `max_steps` lowers the step limit (used to re-record a run up to where a dead worker
+    /// got).
     Run {
         run: RunId,
-        source: String,
+        files: Vec<SourceFile>,
+        main: String,
+        inputs: Vec<String>,
         max_steps: Option<u64>,
     },
     /// End the recording of `run`, keeping what was recorded.
     Stop { run: RunId },
+    /// Answer the `input()` that `run` waits for; recording goes on past it.
+    Input { run: RunId, line: String },
     /// Send the state at `at`; `query` is echoed so the page can drop stale answers.
     State { run: RunId, query: u32, at: At },
+    /// Send the disassembly of code object `code`.
+    Code { run: RunId, code: CodeId },
+    /// Send where each line step is (file, line, depth), for stepping over and out,
+    /// breakpoints and running to a line.
+    Index { run: RunId },
 }
 
 /// What the worker tells the page.
@@ -54,11 +68,21 @@ pub enum Reply {
     /// Recording ended (finished, stopped, failed or limited); the trace can be browsed,
     /// including the state it ended in, at step `summary.steps`.
     Finished { run: RunId, summary: TraceSummary },
-    /// The state asked for by `query`.
+    /// The state asked for by `query`; `previous_line` is the line the line step before it
+    /// ran (the line just executed), when there is one.
     State {
         run: RunId,
         query: u32,
         state: Box<State>,
+        previous_line: Option<LineStep>,
+    },
+    /// The disassembly of one code object of the run.
+    Code { run: RunId, code: Box<CodeView> },
+    /// Every line step of the run (at most [`MAX_INDEX`]; `complete` is false when cut).
+    Index {
+        run: RunId,
+        lines: Vec<LineStep>,
+        complete: bool,
     },
     /// A request could not be served (for example, it named a run the worker no longer has).
     Failed { run: RunId, message: String },

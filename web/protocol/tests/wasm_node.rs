@@ -3,8 +3,8 @@
 
 use pyscope_protocol::{At, Reply, Request, decode, encode};
 use pyscope_trace::{
-    Binding, DictEntry, DictTable, Event, FrameView, HeapObject, LimitKind, ObjectValue, Outcome,
-    State, TraceSummary,
+    Binding, CodeView, DictEntry, DictTable, Event, FrameView, HeapObject, InstrView, LimitKind,
+    LineStep, ObjectValue, Outcome, SourceFile, State, TraceSummary,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -83,15 +83,34 @@ fn requests_round_trip() {
     let requests = [
         Request::Run {
             run: 1,
-            source: "a = [1, 2]\nprint(a)\n".into(),
+            files: vec![
+                SourceFile {
+                    name: "main.py".into(),
+                    text: "import helper\na = [1, 2]\nprint(a)\n".into(),
+                },
+                SourceFile {
+                    name: "helper.py".into(),
+                    text: "x = input()\n".into(),
+                },
+            ],
+            main: "main.py".into(),
+            inputs: vec!["42".into()],
             max_steps: None,
         },
         Request::Run {
             run: 2,
-            source: String::new(),
+            files: Vec::new(),
+            main: "main.py".into(),
+            inputs: Vec::new(),
             max_steps: Some(u64::MAX),
         },
         Request::Stop { run: 2 },
+        Request::Input {
+            run: 2,
+            line: "yes".into(),
+        },
+        Request::Code { run: 2, code: 3 },
+        Request::Index { run: 2 },
         Request::State {
             run: 2,
             query: 7,
@@ -133,6 +152,38 @@ fn replies_keep_64_bit_numbers_exact() {
             run: 3,
             query: 1,
             state: Box::new(big_state()),
+            previous_line: Some(LineStep {
+                step: u64::MAX - 1,
+                file: 0,
+                line: 3,
+                depth: 1,
+                thread: 0,
+            }),
+        },
+        Reply::Code {
+            run: 3,
+            code: Box::new(CodeView {
+                id: 3,
+                name: "f".into(),
+                qualname: "f".into(),
+                file: "main.py".into(),
+                first_line: 1,
+                instrs: vec![InstrView {
+                    index: 0,
+                    offset: 0,
+                    starts_line: Some(1),
+                    line: 1,
+                    opname: "RESUME".into(),
+                    arg: Some(0),
+                    argrepr: String::new(),
+                    is_jump_target: false,
+                }],
+            }),
+        },
+        Reply::Index {
+            run: 3,
+            lines: vec![LineStep::default()],
+            complete: true,
         },
         Reply::Failed {
             run: 3,

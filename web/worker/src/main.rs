@@ -6,19 +6,19 @@
 //! covers the case where a single instruction runs far longer than a slice.
 
 mod budget;
+mod queries;
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 
 use budget::Budget;
 use pyscope::trace::{Outcome, SourceFile};
 use pyscope::{Limits, Program, Session};
-use pyscope_protocol::{At, Reply, Request, RunId, decode, encode};
+use pyscope_protocol::{Reply, Request, RunId, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
 
-/// The file name the page's code runs as (tracebacks show it).
-const MAIN_FILE: &str = "main.py";
 /// Progress is reported at most this often, so a fast run cannot flood the page.
 const PROGRESS_EVERY_MS: f64 = 25.0;
 
@@ -29,6 +29,8 @@ struct Recorder {
     budget: Budget,
     /// When progress was last reported.
     reported_at: f64,
+    /// Answers for `input()` calls the run has not reached yet.
+    inputs: VecDeque<String>,
 }
 
 thread_local! {
@@ -73,12 +75,17 @@ fn tick() {
     let reply = RECORDER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let r = slot.as_mut()?;
+        answer_known_input(r);
         if r.session.is_done() {
             return None;
         }
         let start = now();
         let summary = r.session.record(r.budget.size());
         r.budget.update(now() - start);
+        if answer_known_input(r) {
+            schedule();
+            return None;
+        }
         if summary.outcome != Outcome::Running {
             return Some(finished(r));
         }
@@ -100,24 +107,40 @@ fn tick() {
     }
 }
 
-fn start(run: RunId, source: String, max_steps: Option<u64>) {
+/// If the run waits for an `input()` the page already answered, gives it the answer (the
+/// session then records again from the start, with every answer so far).
+fn answer_known_input(r: &mut Recorder) -> bool {
+    if !matches!(r.session.summary().outcome, Outcome::WaitingForInput { .. }) {
+        return false;
+    }
+    match r.inputs.pop_front() {
+        Some(line) => {
+            r.session.provide_input(line);
+            true
+        }
+        None => false,
+    }
+}
+
+fn start(
+    run: RunId,
+    files: Vec<SourceFile>,
+    main: String,
+    inputs: Vec<String>,
+    max_steps: Option<u64>,
+) {
     let mut limits = Limits::default();
     if let Some(max) = max_steps {
         limits.max_steps = limits.max_steps.min(max);
     }
-    let program = Program {
-        files: vec![SourceFile {
-            name: MAIN_FILE.into(),
-            text: source,
-        }],
-        main: MAIN_FILE.into(),
-    };
-    let recorder = Recorder {
+    let mut recorder = Recorder {
         run,
-        session: Session::new(program, limits),
+        session: Session::new(Program { files, main }, limits),
         budget: Budget::default(),
         reported_at: now(),
+        inputs: inputs.into(),
     };
+    answer_known_input(&mut recorder);
     // A program that does not compile is done before it starts.
     let first = if recorder.session.is_done() {
         finished(&recorder)
@@ -131,6 +154,29 @@ fn start(run: RunId, source: String, max_steps: Option<u64>) {
     };
     RECORDER.with(|cell| *cell.borrow_mut() = Some(recorder));
     post(&first);
+}
+
+/// Answers the `input()` the run waits for and records on.
+fn input(run: RunId, line: String) {
+    let reply = RECORDER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let r = slot.as_mut().filter(|r| r.run == run)?;
+        r.inputs.push_back(line);
+        answer_known_input(r);
+        if r.session.is_done() {
+            return Some(finished(r));
+        }
+        schedule();
+        let summary = r.session.summary();
+        Some(Reply::Progress {
+            run,
+            steps: summary.steps,
+            line_steps: summary.line_steps,
+        })
+    });
+    if let Some(reply) = reply {
+        post(&reply);
+    }
 }
 
 fn stop(run: RunId) {
@@ -147,44 +193,35 @@ fn stop(run: RunId) {
     }
 }
 
-fn state(run: RunId, query: u32, at: At) -> Reply {
-    RECORDER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let Some(r) = slot.as_mut().filter(|r| r.run == run) else {
-            return Reply::Failed {
+/// Runs `f` on the session of `run`, or answers that the run is gone.
+fn with_run(run: RunId, f: impl FnOnce(&mut Session) -> Reply) -> Reply {
+    RECORDER.with(
+        |cell| match cell.borrow_mut().as_mut().filter(|r| r.run == run) {
+            Some(r) => f(&mut r.session),
+            None => Reply::Failed {
                 run,
                 message: "that run is no longer in the worker".into(),
-            };
-        };
-        let summary = r.session.summary();
-        let state = match at {
-            // Step `summary.steps` itself is the state the run ended in.
-            At::Step(n) if n <= summary.steps => r.session.state_at(n),
-            At::LineStep(n) if n < summary.line_steps => r.session.state_at_line_step(n),
-            _ => {
-                return Reply::Failed {
-                    run,
-                    message: format!("no state at {at:?} in this run"),
-                };
-            }
-        };
-        Reply::State {
-            run,
-            query,
-            state: Box::new(state),
-        }
-    })
+            },
+        },
+    )
 }
 
 fn handle(request: Request) {
     match request {
         Request::Run {
             run,
-            source,
+            files,
+            main,
+            inputs,
             max_steps,
-        } => start(run, source, max_steps),
+        } => start(run, files, main, inputs, max_steps),
         Request::Stop { run } => stop(run),
-        Request::State { run, query, at } => post(&state(run, query, at)),
+        Request::Input { run, line } => input(run, line),
+        Request::State { run, query, at } => {
+            post(&with_run(run, |s| queries::state(s, run, query, at)))
+        }
+        Request::Code { run, code } => post(&with_run(run, |s| queries::code(s, run, code))),
+        Request::Index { run } => post(&with_run(run, |s| queries::index(s, run))),
     }
 }
 

@@ -208,6 +208,19 @@ impl<'a> Compiler<'a> {
 
     // ----- f-strings -----
 
+    /// CPython 3.11 parses an f-string expression as `(expr)` with the parentheses over the
+    /// opening brace and the character that ends the expression (`}`, `!`, `:` or `=`); a
+    /// bare tuple or generator takes them as its own.
+    fn braced_range(&self, v: &ast::InterpolatedElement) -> TextRange {
+        let bytes = self.source.as_bytes();
+        let mut end = usize::from(v.expression.range().end());
+        while end < bytes.len() && matches!(bytes[end], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') {
+            end += 1;
+        }
+        let end = (end + 1).min(bytes.len());
+        TextRange::new(v.range.start(), ruff_text_size::TextSize::from(end as u32))
+    }
+
     /// A format spec, placed as CPython 3.11's f-string parser places it: the spec and its
     /// trailing text at the literal holding it, earlier text and nested values at the whole
     /// f-string.
@@ -294,7 +307,15 @@ impl<'a> Compiler<'a> {
         part: TextRange,
         whole: Loc,
     ) -> CResult {
-        self.visit_expr(&v.expression)?;
+        match &*v.expression {
+            Expr::Tuple(t) if !t.parenthesized => {
+                self.visit_expr_at(&v.expression, self.braced_range(v))?
+            }
+            Expr::Generator(g) if !g.parenthesized => {
+                self.visit_expr_at(&v.expression, self.braced_range(v))?
+            }
+            e => self.visit_expr(e)?,
+        }
         let mut conversion = match v.conversion {
             ast::ConversionFlag::None => 0,
             ast::ConversionFlag::Str => 1,

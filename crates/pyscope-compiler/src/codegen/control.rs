@@ -41,7 +41,7 @@ impl<'a> Compiler<'a> {
             match &first.test {
                 Some(elif_test) => {
                     let last = rest.last().map_or(first.range, |c| c.range);
-                    let range = TextRange::new(first.range.start(), last.end());
+                    let range = TextRange::new(first.range.start(), self.block_end(last.end()));
                     self.nest(range, |c| {
                         c.set_loc(range);
                         c.if_chain(elif_test, &first.body, &rest[1..])
@@ -67,7 +67,7 @@ impl<'a> Compiler<'a> {
         self.jump_if(&w.test, anchor, false)?;
         self.use_next(body);
         self.body_seq(&w.body)?;
-        self.set_loc(w.range);
+        self.set_loc(self.block_range(w.range));
         self.jump_if(&w.test, body, true)?;
         self.unit().fblocks.pop();
         self.use_next(anchor);

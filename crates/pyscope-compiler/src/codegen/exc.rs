@@ -72,7 +72,7 @@ impl<'a> Compiler<'a> {
         let n = t.handlers.len();
         for (i, h) in t.handlers.iter().enumerate() {
             let ast::ExceptHandler::ExceptHandler(h) = h;
-            self.set_loc(h.range);
+            self.set_loc(self.block_range(h.range));
             if h.type_.is_none() && i + 1 < n {
                 return Err(self.error("default 'except:' must be last", h.range));
             }
@@ -198,7 +198,7 @@ impl<'a> Compiler<'a> {
         last: bool,
         reraise_star: Label,
     ) -> CResult {
-        self.set_loc(h.range);
+        self.set_loc(self.block_range(h.range));
         let except = self.new_block();
         let except_with_error = self.new_block();
         let no_match = self.new_block();
@@ -264,8 +264,9 @@ impl<'a> Compiler<'a> {
         self.addop(Opcode::BEFORE_WITH);
         self.addop_j(Opcode::SETUP_WITH, final_);
         self.use_next(block);
+        let range = self.block_range(w.range);
         self.unit().fblocks.push(FBlock::With {
-            range: w.range,
+            range,
             is_async: false,
         });
         match &item.optional_vars {
@@ -280,7 +281,7 @@ impl<'a> Compiler<'a> {
         self.unset_loc();
         self.addop(Opcode::POP_BLOCK);
         self.unit().fblocks.pop();
-        self.set_loc(w.range);
+        self.set_loc(self.block_range(w.range));
         self.call_exit_with_nones();
         self.addop(Opcode::POP_TOP);
         self.addop_j(Opcode::JUMP, exit);
@@ -309,8 +310,9 @@ impl<'a> Compiler<'a> {
         self.add_yield_from(true);
         self.addop_j(Opcode::SETUP_WITH, final_);
         self.use_next(block);
+        let range = self.block_range(w.range);
         self.unit().fblocks.push(FBlock::With {
-            range: w.range,
+            range,
             is_async: true,
         });
         match &item.optional_vars {
@@ -324,7 +326,7 @@ impl<'a> Compiler<'a> {
         }
         self.unit().fblocks.pop();
         self.addop(Opcode::POP_BLOCK);
-        self.set_loc(w.range);
+        self.set_loc(self.block_range(w.range));
         self.call_exit_with_nones();
         self.addop_i(Opcode::GET_AWAITABLE, 2);
         self.load_const(Constant::None);

@@ -24,20 +24,56 @@ impl<'a> Compiler<'a> {
     /// CPython's position of a statement: definitions start at `def`/`class`, after their
     /// decorators.
     pub fn stmt_range(&self, s: &Stmt) -> TextRange {
-        match s {
+        let start = match s {
             Stmt::FunctionDef(f) if !f.decorator_list.is_empty() => {
                 let kw = if f.is_async {
                     &["def", "async"][..]
                 } else {
                     &["def"]
                 };
-                TextRange::new(self.keyword_before(f.name.range.start(), kw), f.range.end())
+                self.keyword_before(f.name.range.start(), kw)
             }
-            Stmt::ClassDef(cd) if !cd.decorator_list.is_empty() => TextRange::new(
-                self.keyword_before(cd.name.range.start(), &["class"]),
-                cd.range.end(),
-            ),
-            _ => s.range(),
+            Stmt::ClassDef(cd) if !cd.decorator_list.is_empty() => {
+                self.keyword_before(cd.name.range.start(), &["class"])
+            }
+            _ => s.range().start(),
+        };
+        let compound = matches!(
+            s,
+            Stmt::FunctionDef(_)
+                | Stmt::ClassDef(_)
+                | Stmt::If(_)
+                | Stmt::For(_)
+                | Stmt::While(_)
+                | Stmt::With(_)
+                | Stmt::Try(_)
+                | Stmt::Match(_)
+        );
+        let end = if compound {
+            self.block_end(s.range().end())
+        } else {
+            s.range().end()
+        };
+        TextRange::new(start, end)
+    }
+
+    /// The range of a construct that ends with a block.
+    pub fn block_range(&self, r: TextRange) -> TextRange {
+        TextRange::new(r.start(), self.block_end(r.end()))
+    }
+
+    /// CPython ends a block at its last token other than the newline, which includes a
+    /// trailing `;` after the last simple statement.
+    pub fn block_end(&self, end: TextSize) -> TextSize {
+        let bytes = self.source.as_bytes();
+        let mut i = usize::from(end);
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\x0c') {
+            i += 1;
+        }
+        if bytes.get(i) == Some(&b';') {
+            TextSize::from(i as u32 + 1)
+        } else {
+            end
         }
     }
 
@@ -267,7 +303,7 @@ impl<'a> Compiler<'a> {
         for alias in &i.names {
             self.load_const(Constant::Int(0.into()));
             self.load_const(Constant::None);
-            let ni = self.add_name(&alias.name.id);
+            let ni = self.add_name(&self.mangle(&alias.name.id));
             self.addop_i(Opcode::IMPORT_NAME, ni);
             match &alias.asname {
                 Some(asname) => self.import_as(&alias.name.id, asname),
@@ -307,14 +343,14 @@ impl<'a> Compiler<'a> {
             .collect();
         self.load_const(Constant::Tuple(Rc::from(names)));
         let module = i.module.as_ref().map_or("", |m| m.id.as_str());
-        let ni = self.add_name(module);
+        let ni = self.add_name(&self.mangle(module));
         self.addop_i(Opcode::IMPORT_NAME, ni);
         for (k, alias) in i.names.iter().enumerate() {
             if k == 0 && alias.name.id.starts_with('*') {
                 self.addop(Opcode::IMPORT_STAR);
                 return Ok(());
             }
-            let ni = self.add_name(&alias.name.id);
+            let ni = self.add_name(&self.mangle(&alias.name.id));
             self.addop_i(Opcode::IMPORT_FROM, ni);
             let store = alias.asname.as_ref().unwrap_or(&alias.name);
             self.name_op(store, NameCtx::Store);
