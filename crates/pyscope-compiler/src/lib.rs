@@ -20,6 +20,7 @@ mod scan;
 mod sethash;
 pub mod symtable;
 pub mod unicode;
+mod unparse;
 mod visit;
 
 use std::rc::Rc;

@@ -94,7 +94,7 @@ fn jump_extended_args(flat: &[Flat<'_>]) -> Vec<usize> {
     let mut exts: Vec<usize> = flat
         .iter()
         .map(|f| {
-            if f.target.is_some() {
+            if f.target.is_some() || !f.op.has_arg() {
                 0
             } else {
                 extended_args(f.ins.arg)
@@ -157,7 +157,8 @@ fn emit(g: &Graph, flat: &[Flat<'_>], exts: &[usize], first: &[usize]) -> Layout
     for (k, f) in flat.iter().enumerate() {
         let (arg, full) = match f.target {
             Some(t) => (index_of[t] as u32, relative(&offsets, k, t)),
-            None => (f.ins.arg, f.ins.arg),
+            None if f.op.has_arg() => (f.ins.arg, f.ins.arg),
+            None => (0, 0),
         };
         let (pos, columnless) = position(f.ins.loc);
         for e in (1..=exts[k]).rev() {

@@ -144,19 +144,7 @@ impl<'a> Compiler<'a> {
                 self.addop_i(Opcode::COPY, 1);
                 self.visit_expr(&n.target)
             }
-            Expr::BinOp(b) => {
-                if let Some(parts) = super::format::percent_format(b) {
-                    return self.percent_joined(&parts);
-                }
-                self.visit_expr(&b.left)?;
-                self.visit_expr(&b.right)?;
-                let anchor = Anchor::BinOp {
-                    left_end: b.left.range().end().into(),
-                    right_start: b.right.range().start().into(),
-                };
-                self.addop_anchored(Opcode::BINARY_OP, binop_arg(b.op), anchor);
-                Ok(())
-            }
+            Expr::BinOp(b) => self.binop(b),
             Expr::UnaryOp(u) => {
                 self.visit_expr(&u.operand)?;
                 self.addop(match u.op {
@@ -211,6 +199,20 @@ impl<'a> Compiler<'a> {
             | Expr::NoneLiteral(_)
             | Expr::EllipsisLiteral(_) => unreachable!("constants are folded above"),
         }
+    }
+
+    fn binop(&mut self, b: &'a ast::ExprBinOp) -> CResult {
+        if let Some(parts) = super::format::percent_format(b) {
+            return self.percent_joined(&parts);
+        }
+        self.visit_expr(&b.left)?;
+        self.visit_expr(&b.right)?;
+        let anchor = Anchor::BinOp {
+            left_end: b.left.range().end().into(),
+            right_start: b.right.range().start().into(),
+        };
+        self.addop_anchored(Opcode::BINARY_OP, binop_arg(b.op), anchor);
+        Ok(())
     }
 
     fn yield_expr(&mut self, e: &'a Expr) -> CResult {

@@ -156,13 +156,7 @@ impl<'a> Compiler<'a> {
         let n = 2 * pairs.len() as u32;
         for (name, ann) in pairs {
             self.load_const(Constant::Str(Rc::from(name.as_str())));
-            match ann {
-                Expr::Starred(s) => {
-                    self.visit_expr(&s.value)?;
-                    self.addop_i(Opcode::UNPACK_SEQUENCE, 1);
-                }
-                other => self.visit_expr(other)?,
-            }
+            self.annotation_value(ann)?;
         }
         if n > 0 {
             self.addop_i(Opcode::BUILD_TUPLE, n);

@@ -101,6 +101,8 @@ pub struct Compiler<'a> {
     pub nesting: usize,
     /// Set while compiling an interactive line: expression statements are printed.
     pub interactive: bool,
+    /// `from __future__ import annotations`: annotations are compiled as strings.
+    pub future_annotations: bool,
 }
 
 pub type CResult<T = ()> = Result<T, CompileError>;
@@ -114,6 +116,7 @@ pub fn compile_module(
 ) -> CResult<Rc<CodeObject>> {
     let table = symtable::build(module)?;
     let mut c = Compiler::new(source, filename, table, interactive);
+    c.future_annotations = symtable::future_annotations(&module.body);
     c.enter_scope(0, "<module>", ScopeType::Module, 1);
     c.unit().loc.line = 1;
     if interactive {
@@ -163,6 +166,7 @@ impl<'a> Compiler<'a> {
             units: Vec::new(),
             nesting: 0,
             interactive,
+            future_annotations: false,
         }
     }
 
@@ -428,6 +432,24 @@ impl<'a> Compiler<'a> {
             self.visit_stmt(s)?;
         }
         Ok(())
+    }
+
+    /// An annotation's value: the expression, or its text under `from __future__ import
+    /// annotations` (loaded at the current location).
+    pub fn annotation_value(&mut self, e: &'a Expr) -> CResult {
+        if self.future_annotations {
+            let text = crate::unparse::annotation(e, self.source);
+            self.load_const(Constant::Str(Rc::from(text.as_str())));
+            return Ok(());
+        }
+        match e {
+            Expr::Starred(s) => {
+                self.visit_expr(&s.value)?;
+                self.addop_i(Opcode::UNPACK_SEQUENCE, 1);
+                Ok(())
+            }
+            other => self.visit_expr(other),
+        }
     }
 
     pub fn error(&self, msg: impl Into<String>, range: TextRange) -> CompileError {

@@ -244,7 +244,7 @@ impl<'a> Compiler<'a> {
             Expr::Name(n) => {
                 self.check_forbidden_name(&n.id, n.range)?;
                 if a.simple && at_module_or_class {
-                    self.visit_expr(&a.annotation)?;
+                    self.annotation_value(&a.annotation)?;
                     let i = self.add_name("__annotations__");
                     self.addop_i(Opcode::LOAD_NAME, i);
                     let mangled = self.mangle(&n.id);
@@ -267,7 +267,7 @@ impl<'a> Compiler<'a> {
                 return Err(self.error("illegal target for annotation", other.range()));
             }
         }
-        if !a.simple && at_module_or_class {
+        if !a.simple && at_module_or_class && !self.future_annotations {
             self.check_ann_expr(&a.annotation)?;
         }
         Ok(())

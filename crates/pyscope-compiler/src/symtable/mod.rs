@@ -4,9 +4,14 @@
 use std::collections::{HashMap, HashSet};
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::TextRange;
 
 use crate::error::CompileError;
+
+mod analyze;
+mod exprs;
+
+use analyze::analyze;
 
 /// A name's use within one scope, as bit flags (CPython's `DEF_*`).
 pub mod def {
@@ -155,6 +160,27 @@ fn node_key<T>(node: &T) -> usize {
     std::ptr::from_ref(node) as usize
 }
 
+/// Whether the module starts with `from __future__ import annotations` (after its docstring
+/// and other future imports), which turns annotations into strings.
+pub fn future_annotations(body: &[Stmt]) -> bool {
+    let mut rest = body;
+    if let Some(Stmt::Expr(e)) = rest.first()
+        && matches!(&*e.value, Expr::StringLiteral(_))
+    {
+        rest = &rest[1..];
+    }
+    for s in rest {
+        let Stmt::ImportFrom(i) = s else { break };
+        if i.module.as_ref().is_none_or(|m| m.as_str() != "__future__") {
+            break;
+        }
+        if i.names.iter().any(|a| a.name.as_str() == "annotations") {
+            return true;
+        }
+    }
+    false
+}
+
 /// Builds and analyses the symbol table of a module.
 pub fn build(module: &ast::ModModule) -> Result<SymbolTable, CompileError> {
     let mut b = Builder {
@@ -162,6 +188,7 @@ pub fn build(module: &ast::ModModule) -> Result<SymbolTable, CompileError> {
         stack: vec![0],
         by_node: HashMap::new(),
         class_names: Vec::new(),
+        future_annotations: future_annotations(&module.body),
     };
     b.visit_body(&module.body)?;
     let mut table = SymbolTable {
@@ -178,6 +205,9 @@ struct Builder {
     by_node: HashMap<usize, usize>,
     /// Names of the enclosing classes, for name mangling.
     class_names: Vec<String>,
+    /// Annotations are strings (`from __future__ import annotations`): their names are not
+    /// uses of the scope.
+    future_annotations: bool,
 }
 
 /// Mangles `__private` names inside a class body, as CPython's `_Py_Mangle` does.
@@ -261,62 +291,14 @@ impl Builder {
                 self.visit_expr(&a.value)
             }
             Stmt::AnnAssign(a) => self.visit_ann_assign(a),
-            Stmt::For(f) => {
-                if f.is_async {
-                    self.cur().is_coroutine = true;
-                }
-                self.visit_expr(&f.target)?;
-                self.visit_expr(&f.iter)?;
-                self.visit_body(&f.body)?;
-                self.visit_body(&f.orelse)
-            }
-            Stmt::While(w) => {
-                self.visit_expr(&w.test)?;
-                self.visit_body(&w.body)?;
-                self.visit_body(&w.orelse)
-            }
-            Stmt::If(i) => {
-                self.visit_expr(&i.test)?;
-                self.visit_body(&i.body)?;
-                for clause in &i.elif_else_clauses {
-                    self.visit_opt(clause.test.as_ref())?;
-                    self.visit_body(&clause.body)?;
-                }
-                Ok(())
-            }
-            Stmt::With(w) => {
-                for item in &w.items {
-                    self.visit_expr(&item.context_expr)?;
-                    self.visit_opt(item.optional_vars.as_deref())?;
-                }
-                self.visit_body(&w.body)
-            }
-            Stmt::Match(m) => {
-                self.visit_expr(&m.subject)?;
-                for case in &m.cases {
-                    self.visit_pattern(&case.pattern)?;
-                    self.visit_opt(case.guard.as_deref())?;
-                    self.visit_body(&case.body)?;
-                }
-                Ok(())
+            Stmt::For(_) | Stmt::While(_) | Stmt::If(_) | Stmt::With(_) | Stmt::Match(_) => {
+                self.visit_compound(stmt)
             }
             Stmt::Raise(r) => {
                 self.visit_opt(r.exc.as_deref())?;
                 self.visit_opt(r.cause.as_deref())
             }
-            Stmt::Try(t) => {
-                self.visit_body(&t.body)?;
-                for h in &t.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    self.visit_opt(h.type_.as_deref())?;
-                    if let Some(name) = &h.name {
-                        self.add_def(name, def::LOCAL, name.range)?;
-                    }
-                    self.visit_body(&h.body)?;
-                }
-                self.visit_body(&t.orelse)?;
-                self.visit_body(&t.finalbody)
-            }
+            Stmt::Try(_) => self.visit_compound(stmt),
             Stmt::Assert(a) => {
                 self.visit_expr(&a.test)?;
                 self.visit_opt(a.msg.as_deref())
@@ -356,6 +338,65 @@ impl Builder {
         }
     }
 
+    /// Statements with bodies.
+    fn visit_compound(&mut self, stmt: &Stmt) -> Result<(), CompileError> {
+        match stmt {
+            Stmt::For(f) => {
+                if f.is_async {
+                    self.cur().is_coroutine = true;
+                }
+                self.visit_expr(&f.target)?;
+                self.visit_expr(&f.iter)?;
+                self.visit_body(&f.body)?;
+                self.visit_body(&f.orelse)
+            }
+            Stmt::While(w) => {
+                self.visit_expr(&w.test)?;
+                self.visit_body(&w.body)?;
+                self.visit_body(&w.orelse)
+            }
+            Stmt::If(i) => {
+                self.visit_expr(&i.test)?;
+                self.visit_body(&i.body)?;
+                for clause in &i.elif_else_clauses {
+                    self.visit_opt(clause.test.as_ref())?;
+                    self.visit_body(&clause.body)?;
+                }
+                Ok(())
+            }
+            Stmt::With(w) => {
+                for item in &w.items {
+                    self.visit_expr(&item.context_expr)?;
+                    self.visit_opt(item.optional_vars.as_deref())?;
+                }
+                self.visit_body(&w.body)
+            }
+            Stmt::Match(m) => {
+                self.visit_expr(&m.subject)?;
+                for case in &m.cases {
+                    self.visit_pattern(&case.pattern)?;
+                    self.visit_opt(case.guard.as_deref())?;
+                    self.visit_body(&case.body)?;
+                }
+                Ok(())
+            }
+            Stmt::Try(t) => {
+                self.visit_body(&t.body)?;
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    self.visit_opt(h.type_.as_deref())?;
+                    if let Some(name) = &h.name {
+                        self.add_def(name, def::LOCAL, name.range)?;
+                    }
+                    self.visit_body(&h.body)?;
+                }
+                self.visit_body(&t.orelse)?;
+                self.visit_body(&t.finalbody)
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn visit_ann_assign(&mut self, a: &ast::StmtAnnAssign) -> Result<(), CompileError> {
         if let Expr::Name(n) = &*a.target {
             let name = n.id.to_string();
@@ -388,7 +429,9 @@ impl Builder {
         }
         // CPython visits the annotation in every scope (without `from __future__ import
         // annotations`), so its names count as uses even in functions.
-        self.visit_expr(&a.annotation)?;
+        if !self.future_annotations {
+            self.visit_expr(&a.annotation)?;
+        }
         self.visit_opt(a.value.as_deref())
     }
 
@@ -510,6 +553,9 @@ impl Builder {
         p: &ast::Parameters,
         returns: Option<&Expr>,
     ) -> Result<(), CompileError> {
+        if self.future_annotations {
+            return Ok(());
+        }
         for arg in p
             .posonlyargs
             .iter()
@@ -558,257 +604,6 @@ impl Builder {
             None => Ok(()),
         }
     }
-
-    fn visit_expr(&mut self, expr: &Expr) -> Result<(), CompileError> {
-        match expr {
-            Expr::Name(n) => {
-                let flag = match n.ctx {
-                    ast::ExprContext::Load => def::USE,
-                    _ => def::LOCAL,
-                };
-                self.add_def(&n.id, flag, n.range)?;
-                if n.ctx == ast::ExprContext::Load
-                    && n.id.as_str() == "super"
-                    && self.cur().is_function_like()
-                {
-                    self.add_def("__class__", def::USE, n.range)?;
-                }
-                if n.ctx == ast::ExprContext::Load && n.id.as_str() == "__class__" {
-                    self.add_def("__class__", def::USE, n.range)?;
-                }
-                Ok(())
-            }
-            Expr::Lambda(l) => {
-                if let Some(p) = &l.parameters {
-                    self.visit_param_defaults(p)?;
-                }
-                self.enter(ScopeKind::Lambda, "lambda", l, l.range);
-                if let Some(p) = &l.parameters {
-                    self.visit_params(p)?;
-                }
-                self.visit_expr(&l.body)?;
-                self.leave();
-                Ok(())
-            }
-            Expr::ListComp(c) => {
-                self.visit_comprehension(expr, "listcomp", &c.generators, &[&c.elt])
-            }
-            Expr::SetComp(c) => self.visit_comprehension(expr, "setcomp", &c.generators, &[&c.elt]),
-            Expr::Generator(c) => {
-                self.visit_comprehension(expr, "genexpr", &c.generators, &[&c.elt])
-            }
-            Expr::DictComp(c) => match &c.key {
-                Some(k) => {
-                    self.visit_comprehension(expr, "dictcomp", &c.generators, &[k, &c.value])
-                }
-                None => self.visit_comprehension(expr, "dictcomp", &c.generators, &[&c.value]),
-            },
-            Expr::Named(n) => self.visit_named(n),
-            Expr::Yield(y) => {
-                self.mark_generator(y.range)?;
-                self.visit_opt(y.value.as_deref())
-            }
-            Expr::YieldFrom(y) => {
-                self.mark_generator(y.range)?;
-                self.visit_expr(&y.value)
-            }
-            Expr::Await(a) => {
-                if self.cur().kind == ScopeKind::Comprehension {
-                    self.cur().is_coroutine = true;
-                }
-                self.visit_expr(&a.value)
-            }
-            _ => self.visit_children(expr),
-        }
-    }
-
-    fn mark_generator(&mut self, range: TextRange) -> Result<(), CompileError> {
-        let scope = self.cur();
-        match scope.kind {
-            ScopeKind::Module | ScopeKind::Class => {
-                Err(CompileError::new("'yield' outside function".into(), range))
-            }
-            ScopeKind::Comprehension => Err(CompileError::new(
-                format!("'yield' inside {}", comprehension_noun(&scope.name)),
-                range,
-            )),
-            _ => {
-                scope.is_generator = true;
-                Ok(())
-            }
-        }
-    }
-
-    fn visit_named(&mut self, n: &ast::ExprNamed) -> Result<(), CompileError> {
-        self.visit_expr(&n.value)?;
-        let Expr::Name(target) = &*n.target else {
-            return self.visit_expr(&n.target);
-        };
-        // Inside a comprehension the target binds in the nearest enclosing non-comprehension
-        // scope (PEP 572).
-        let mut depth = self.stack.len() - 1;
-        while self.scopes[self.stack[depth]].kind == ScopeKind::Comprehension {
-            let scope = &self.scopes[self.stack[depth]];
-            if scope
-                .flags
-                .get(target.id.as_str())
-                .is_some_and(|f| f & def::COMP_ITER != 0)
-            {
-                return Err(CompileError::new(
-                    format!(
-                        "assignment expression cannot rebind comprehension iteration variable '{}'",
-                        target.id
-                    ),
-                    target.range,
-                ));
-            }
-            depth -= 1;
-        }
-        if depth == self.stack.len() - 1 {
-            return self.visit_expr(&n.target);
-        }
-        let outer = self.stack[depth];
-        if self.scopes[outer].kind == ScopeKind::Class {
-            return Err(CompileError::new(
-                "assignment expression within a comprehension cannot be used in a class body"
-                    .into(),
-                n.range,
-            ));
-        }
-        let name = target.id.to_string();
-        // As CPython's symtable does: the innermost comprehension declares the name global
-        // (module level, or declared global in the function) or nonlocal; the enclosing
-        // function binds it locally, the module globally. Comprehensions in between see it
-        // as free through the normal analysis.
-        let inner = self.stack[self.stack.len() - 1];
-        let outer_flags = self.scopes[outer].flags.get(&name).copied().unwrap_or(0);
-        if self.scopes[outer].kind == ScopeKind::Module {
-            self.scopes[inner].add(&name, def::GLOBAL);
-            self.scopes[outer].add(&name, def::GLOBAL);
-        } else {
-            let how = if outer_flags & def::GLOBAL != 0 {
-                def::GLOBAL
-            } else {
-                def::NONLOCAL
-            };
-            self.scopes[inner].add(&name, how);
-            self.scopes[outer].add(&name, def::LOCAL);
-        }
-        Ok(())
-    }
-
-    fn visit_comprehension(
-        &mut self,
-        node: &Expr,
-        name: &str,
-        generators: &[ast::Comprehension],
-        elts: &[&Expr],
-    ) -> Result<(), CompileError> {
-        let Some(first) = generators.first() else {
-            return Ok(());
-        };
-        // The outermost iterable is evaluated in the enclosing scope.
-        self.visit_expr(&first.iter)?;
-        self.enter(ScopeKind::Comprehension, name, node, node.range());
-        if first.is_async || generators.iter().any(|g| g.is_async) {
-            self.cur().is_coroutine = true;
-        }
-        if name == "genexpr" {
-            self.cur().is_generator = true;
-        }
-        self.cur().add(".0", def::PARAM);
-        self.cur().params.push(".0".into());
-        for (i, g) in generators.iter().enumerate() {
-            self.visit_comp_target(&g.target)?;
-            if i > 0 {
-                self.visit_expr(&g.iter)?;
-            }
-            for cond in &g.ifs {
-                self.visit_expr(cond)?;
-            }
-        }
-        for e in elts {
-            self.visit_expr(e)?;
-        }
-        let child = *self.stack.last().unwrap_or(&0);
-        let is_async = self.scopes[child].is_coroutine && name != "genexpr";
-        self.leave();
-        // An async list, set or dict comprehension makes its enclosing scope a coroutine.
-        if is_async {
-            self.cur().is_coroutine = true;
-        }
-        Ok(())
-    }
-
-    fn visit_comp_target(&mut self, target: &Expr) -> Result<(), CompileError> {
-        match target {
-            Expr::Name(n) => self.add_def(&n.id, def::LOCAL | def::COMP_ITER, n.range),
-            Expr::Tuple(t) => t.elts.iter().try_for_each(|e| self.visit_comp_target(e)),
-            Expr::List(t) => t.elts.iter().try_for_each(|e| self.visit_comp_target(e)),
-            Expr::Starred(s) => self.visit_comp_target(&s.value),
-            other => self.visit_expr(other),
-        }
-    }
-
-    fn visit_pattern(&mut self, p: &ast::Pattern) -> Result<(), CompileError> {
-        use ast::Pattern as P;
-        match p {
-            P::MatchValue(v) => self.visit_expr(&v.value),
-            P::MatchSingleton(_) => Ok(()),
-            P::MatchSequence(s) => s.patterns.iter().try_for_each(|p| self.visit_pattern(p)),
-            P::MatchMapping(m) => {
-                for k in m.keys.iter() {
-                    self.visit_expr(k)?;
-                }
-                for p in m.patterns.iter() {
-                    self.visit_pattern(p)?;
-                }
-                if let Some(rest) = &m.rest {
-                    self.add_def(rest, def::LOCAL, rest.range)?;
-                }
-                Ok(())
-            }
-            P::MatchClass(c) => {
-                self.visit_expr(&c.cls)?;
-                for p in c.arguments.patterns.iter() {
-                    self.visit_pattern(p)?;
-                }
-                for k in c.arguments.keywords.iter() {
-                    self.visit_pattern(&k.pattern)?;
-                }
-                Ok(())
-            }
-            P::MatchStar(s) => match &s.name {
-                Some(n) => self.add_def(n, def::LOCAL, n.range),
-                None => Ok(()),
-            },
-            P::MatchAs(a) => {
-                if let Some(p) = &a.pattern {
-                    self.visit_pattern(p)?;
-                }
-                match &a.name {
-                    Some(n) => self.add_def(n, def::LOCAL, n.range),
-                    None => Ok(()),
-                }
-            }
-            P::MatchOr(o) => o.patterns.iter().try_for_each(|p| self.visit_pattern(p)),
-        }
-    }
-
-    fn visit_children(&mut self, expr: &Expr) -> Result<(), CompileError> {
-        let mut err = None;
-        crate::visit::for_each_child(expr, &mut |child| {
-            if err.is_none()
-                && let Err(e) = self.visit_expr(child)
-            {
-                err = Some(e);
-            }
-        });
-        match err {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
 }
 
 /// The noun CPython uses for a comprehension in error messages.
@@ -819,118 +614,4 @@ pub fn comprehension_noun(name: &str) -> &'static str {
         "dictcomp" => "dict comprehension",
         _ => "generator expression",
     }
-}
-
-/// Resolves bindings for every scope (CPython's `analyze_block`).
-fn analyze(table: &mut SymbolTable) -> Result<(), CompileError> {
-    let mut free = HashSet::new();
-    analyze_block(table, 0, &HashSet::new(), &HashSet::new(), &mut free)
-}
-
-fn analyze_block(
-    table: &mut SymbolTable,
-    id: usize,
-    bound: &HashSet<String>,
-    global: &HashSet<String>,
-    free_out: &mut HashSet<String>,
-) -> Result<(), CompileError> {
-    let mut local = HashSet::new();
-    let mut free = HashSet::new();
-    let mut global = global.clone();
-    let mut bound_here = bound.clone();
-    let kind = table.scopes[id].kind;
-    let names = table.scopes[id].names.clone();
-    for name in &names {
-        let flags = table.scopes[id].flags[name];
-        let binding = if flags & def::GLOBAL != 0 {
-            global.insert(name.clone());
-            bound_here.remove(name);
-            Binding::GlobalExplicit
-        } else if flags & def::NONLOCAL != 0 {
-            if !bound.contains(name) {
-                return Err(CompileError::new(
-                    format!("no binding for nonlocal '{name}' found"),
-                    table.scopes[id].range,
-                ));
-            }
-            free.insert(name.clone());
-            Binding::Free
-        } else if flags & def::BOUND != 0 {
-            local.insert(name.clone());
-            global.remove(name);
-            Binding::Local
-        } else if bound.contains(name) {
-            free.insert(name.clone());
-            Binding::Free
-        } else {
-            Binding::GlobalImplicit
-        };
-        table.scopes[id].bindings.insert(name.clone(), binding);
-    }
-
-    // Names visible to nested function scopes.
-    let mut newbound = if kind == ScopeKind::Module {
-        HashSet::new()
-    } else {
-        bound.clone()
-    };
-    let is_function = table.scopes[id].is_function_like();
-    if is_function {
-        newbound.extend(local.iter().cloned());
-    }
-    if kind == ScopeKind::Class {
-        newbound.insert("__class__".into());
-    }
-    let mut newglobal = global.clone();
-    if is_function {
-        for l in &local {
-            newglobal.remove(l);
-        }
-    }
-
-    let mut child_free = HashSet::new();
-    for child in table.scopes[id].children.clone() {
-        let mut cf = HashSet::new();
-        analyze_block(table, child, &newbound, &newglobal, &mut cf)?;
-        child_free.extend(cf);
-    }
-
-    if is_function {
-        // Locals captured by nested scopes become cells.
-        for name in &local {
-            if child_free.remove(name) {
-                table.scopes[id]
-                    .bindings
-                    .insert(name.clone(), Binding::Cell);
-            }
-        }
-    } else if kind == ScopeKind::Class && child_free.remove("__class__") {
-        table.scopes[id].needs_class_closure = true;
-    }
-
-    // Free variables of children that this scope does not bind pass through it.
-    for name in &child_free {
-        match table.scopes[id].bindings.get(name).copied() {
-            Some(Binding::Local | Binding::Cell) if kind == ScopeKind::Class => {
-                table.scopes[id].free_class.insert(name.clone());
-            }
-            Some(Binding::GlobalExplicit | Binding::GlobalImplicit) if kind == ScopeKind::Class => {
-                table.scopes[id]
-                    .bindings
-                    .insert(name.clone(), Binding::Free);
-            }
-            Some(_) => {}
-            None if kind != ScopeKind::Module => {
-                table.scopes[id]
-                    .bindings
-                    .insert(name.clone(), Binding::Free);
-            }
-            None => {}
-        }
-    }
-    if kind != ScopeKind::Module {
-        free.extend(child_free);
-    }
-    free_out.extend(free);
-    Ok(())
 }
