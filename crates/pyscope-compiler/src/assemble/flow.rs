@@ -7,7 +7,7 @@ use crate::cfg::BlockId;
 use crate::opcode::Opcode;
 
 /// Computes every reachable block's entry depth and returns the maximum depth.
-pub fn stackdepth(g: &mut Graph, _is_generator: bool) -> Result<u32, String> {
+pub fn stackdepth(g: &mut Graph) -> Result<u32, String> {
     for b in g.blocks.iter_mut() {
         b.startdepth = None;
     }

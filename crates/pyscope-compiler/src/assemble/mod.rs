@@ -75,8 +75,7 @@ pub(crate) fn assemble(unit: Unit<'_>, filename: &Rc<str>) -> Result<CodeObject,
     trim_unused_consts(&g, &mut consts);
     lines::propagate_line_numbers(&mut g);
     lines::guarantee_lineno_for_exits(&mut g, unit.firstlineno);
-    let is_gen = unit.flags & (flags::GENERATOR | flags::COROUTINE | flags::ASYNC_GENERATOR) != 0;
-    let max_depth = flow::stackdepth(&mut g, is_gen)?;
+    let max_depth = flow::stackdepth(&mut g)?;
     flow::label_exception_targets(&mut g);
     for b in g.chain() {
         for ins in g.blocks[b].instrs.iter_mut() {

@@ -169,7 +169,7 @@ impl<'a> Compiler<'a> {
         let frees: Vec<Rc<str>> = code.freevars().cloned().collect();
         if !frees.is_empty() {
             for name in &frees {
-                let i = self.deref_index(name);
+                let i = self.closure_index(name);
                 self.addop_i(Opcode::LOAD_CLOSURE, i);
             }
             self.addop_i(Opcode::BUILD_TUPLE, frees.len() as u32);

@@ -331,14 +331,26 @@ impl<'a> Compiler<'a> {
         i
     }
 
-    /// Index of a cell or free variable in CPython's pre-fixup numbering (cells, then frees).
-    fn deref_index(&self, name: &str) -> u32 {
+    /// Index of a cell or free variable in CPython's pre-fixup numbering (cells, then frees);
+    /// `free` picks the free variable when a class has both (its `__class__` cell and a
+    /// `__class__` from an enclosing function).
+    fn deref_index(&self, name: &str, free: bool) -> u32 {
         let unit = self.unit_ref();
-        if let Some(i) = unit.cellvars.iter().position(|c| c == name) {
-            return i as u32;
+        let cell = unit.cellvars.iter().position(|c| c == name);
+        let freevar = unit.freevars.iter().position(|c| c == name);
+        match (cell, freevar) {
+            (Some(i), None) => i as u32,
+            (Some(i), Some(_)) if !free => i as u32,
+            (_, Some(i)) => (unit.cellvars.len() + i) as u32,
+            (None, None) => unit.cellvars.len() as u32,
         }
-        let i = unit.freevars.iter().position(|c| c == name).unwrap_or(0);
-        (unit.cellvars.len() + i) as u32
+    }
+
+    /// The deref index `LOAD_CLOSURE` uses for `name` (CPython's `get_ref_type`).
+    pub fn closure_index(&self, name: &str) -> u32 {
+        let class_cell = self.unit_ref().kind == ScopeKind::Class && name == "__class__";
+        let free = !class_cell && self.scope_binding(name) != Binding::Cell;
+        self.deref_index(name, free)
     }
 
     /// Emits the load, store or delete of a name, choosing the opcode from its binding.
@@ -357,7 +369,7 @@ impl<'a> Compiler<'a> {
         use Opcode::*;
         let (op, arg) = match binding {
             Binding::Free | Binding::Cell if !free_in_class => {
-                let i = self.deref_index(&mangled);
+                let i = self.deref_index(&mangled, binding == Binding::Free);
                 let op = match ctx {
                     NameCtx::Load if unit_kind == ScopeKind::Class => LOAD_CLASSDEREF,
                     NameCtx::Load => LOAD_DEREF,
