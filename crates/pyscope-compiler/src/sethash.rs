@@ -79,6 +79,12 @@ fn hash(c: &Constant) -> Option<u64> {
         Constant::Int(i) => i,
         Constant::Str(s) => return Some(fix(str_hash(s))),
         Constant::Bytes(b) => return Some(fix(bytes_hash(b))),
+        Constant::Float(f) => return float_hash(*f).map(fix),
+        Constant::Complex(r, i) => {
+            let h = float_hash(*r)?.wrapping_add(float_hash(*i)?.wrapping_mul(1_000_003));
+            return Some(fix(h));
+        }
+        Constant::Tuple(items) => return tuple_hash(items),
         _ => return None,
     };
     let m = (v.magnitude() % MODULUS)
@@ -92,6 +98,70 @@ fn hash(c: &Constant) -> Option<u64> {
         m
     };
     Some(fix(h))
+}
+
+/// The xxHash-based hash of a tuple (CPython's `tuplehash`).
+fn tuple_hash(items: &[Constant]) -> Option<u64> {
+    const PRIME_1: u64 = 11_400_714_785_074_694_791;
+    const PRIME_2: u64 = 14_029_467_366_897_019_727;
+    const PRIME_5: u64 = 2_870_177_450_012_600_261;
+    let mut acc = PRIME_5;
+    for item in items {
+        let lane = hash(item)?;
+        acc = acc.wrapping_add(lane.wrapping_mul(PRIME_2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(PRIME_1);
+    }
+    acc = acc.wrapping_add(items.len() as u64 ^ (PRIME_5 ^ 3_527_539));
+    Some(if acc == u64::MAX { 1_546_275_796 } else { acc })
+}
+
+/// The hash of a float (CPython's `_Py_HashDouble`); NaN hashes by identity, so it has none.
+fn float_hash(v: f64) -> Option<i64> {
+    const MODULUS: u64 = (1 << 61) - 1;
+    if v.is_nan() {
+        return None;
+    }
+    if v.is_infinite() {
+        return Some(if v > 0.0 { 314_159 } else { -314_159 });
+    }
+    if v == 0.0 {
+        return Some(0);
+    }
+    let (mut m, mut e) = frexp(v.abs());
+    let sign: i64 = if v < 0.0 { -1 } else { 1 };
+    let mut x: u64 = 0;
+    while m != 0.0 {
+        x = ((x << 28) & MODULUS) | (x >> (61 - 28));
+        m *= 268_435_456.0;
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= MODULUS {
+            x -= MODULUS;
+        }
+    }
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    } as u32;
+    x = ((x << e) & MODULUS) | (x >> (61 - e));
+    let h = (x as i64) * sign;
+    Some(if h == -1 { -2 } else { h })
+}
+
+/// `v = m * 2**e` with `0.5 <= m < 1`, for positive finite `v`.
+fn frexp(v: f64) -> (f64, i32) {
+    let bits = v.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    if exp == 0 {
+        let (m, e) = frexp(v * 2f64.powi(54));
+        return (m, e - 54);
+    }
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exp - 1022)
 }
 
 fn fix(h: i64) -> u64 {
