@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use pyscope_protocol::{Reply, Request, RunId, decode, encode};
+use pyscope_trace::SourceFile;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{MessageEvent, Worker};
@@ -36,8 +37,24 @@ pub enum ClientEvent {
 /// A run the worker is recording, kept so it can be recorded again after a restart.
 struct Recording {
     run: RunId,
-    source: String,
+    files: Vec<SourceFile>,
+    main: String,
+    /// Answers given to `input()` so far.
+    inputs: Vec<String>,
+    /// The step limit it was recorded with.
+    max_steps: Option<u64>,
     steps: u64,
+}
+
+/// The request that records `r` again, up to `max_steps`.
+fn rerun(r: &Recording, max_steps: Option<u64>) -> Request {
+    Request::Run {
+        run: r.run,
+        files: r.files.clone(),
+        main: r.main.clone(),
+        inputs: r.inputs.clone(),
+        max_steps,
+    }
 }
 
 struct Inner {
@@ -46,6 +63,8 @@ struct Inner {
     /// Requests made before the worker was ready.
     queue: Vec<Request>,
     recording: Option<Recording>,
+    /// The last run recorded to its end, kept so a restart can record it again.
+    finished: Option<Recording>,
     /// State requests still unanswered.
     queries: u32,
     last_heard: f64,
@@ -73,6 +92,7 @@ impl Client {
             ready: false,
             queue: Vec::new(),
             recording: None,
+            finished: None,
             queries: 0,
             last_heard: now(),
             on_event: Rc::new(on_event),
@@ -88,21 +108,38 @@ impl Client {
     pub fn send(&self, request: Request) {
         let mut inner = self.inner.borrow_mut();
         match &request {
-            Request::Run { run, source, .. } => {
+            Request::Run {
+                run,
+                files,
+                main,
+                inputs,
+                max_steps,
+            } => {
                 inner.recording = Some(Recording {
                     run: *run,
-                    source: source.clone(),
+                    files: files.clone(),
+                    main: main.clone(),
+                    inputs: inputs.clone(),
+                    max_steps: *max_steps,
                     steps: 0,
                 });
                 inner.last_heard = now();
             }
-            Request::State { .. } => {
+            Request::Input { .. } => inner.last_heard = now(),
+            Request::State { .. } | Request::Code { .. } | Request::Index { .. } => {
                 if inner.queries == 0 {
                     inner.last_heard = now();
                 }
                 inner.queries += 1;
             }
             Request::Stop { .. } => {}
+        }
+        if let Request::Input { run, line } = &request {
+            // An answer makes the worker record again (a restart re-records with it).
+            if let Some(mut r) = inner.finished.take().filter(|r| r.run == *run) {
+                r.inputs.push(line.clone());
+                inner.recording = Some(r);
+            }
         }
         if inner.ready {
             post(&inner.worker, &request, &inner.on_event);
@@ -188,23 +225,22 @@ impl Client {
             let again = inner
                 .recording
                 .as_ref()
-                .map(|r| (r.run, r.source.clone(), r.steps.max(1)));
-            let event = match again {
-                Some((run, source, steps)) => {
-                    inner.queue.push(Request::Run {
-                        run,
-                        source,
-                        max_steps: Some(steps),
-                    });
-                    ClientEvent::Restarted {
-                        run: Some(run),
-                        steps,
-                    }
+                .map(|r| (r.run, r.steps.max(1), rerun(r, Some(r.steps.max(1)))));
+            let event = if let Some((run, steps, request)) = again {
+                inner.queue.push(request);
+                ClientEvent::Restarted {
+                    run: Some(run),
+                    steps,
                 }
-                None => ClientEvent::Restarted {
+            } else {
+                // A recorded run stays browsable: record it again, as it was.
+                if let Some(request) = inner.finished.as_ref().map(|r| rerun(r, r.max_steps)) {
+                    inner.queue.push(request);
+                }
+                ClientEvent::Restarted {
                     run: None,
                     steps: 0,
-                },
+                }
             };
             (inner.on_event.clone(), event)
         };
@@ -255,10 +291,13 @@ fn receive(inner: &Rc<RefCell<Inner>>, ev: MessageEvent) {
             }
             Reply::Finished { run, .. } => {
                 if i.recording.as_ref().is_some_and(|r| r.run == *run) {
-                    i.recording = None;
+                    i.finished = i.recording.take();
                 }
             }
-            Reply::State { .. } | Reply::Failed { .. } => i.queries = i.queries.saturating_sub(1),
+            Reply::State { .. }
+            | Reply::Code { .. }
+            | Reply::Index { .. }
+            | Reply::Failed { .. } => i.queries = i.queries.saturating_sub(1),
         }
         i.on_event.clone()
     };

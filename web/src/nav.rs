@@ -5,8 +5,77 @@
 //! shown; for a failed one, with the traceback written). A run with no steps at all (a
 //! syntax error) has no positions.
 
+use std::collections::BTreeSet;
+
 use pyscope_protocol::At;
-use pyscope_trace::TraceSummary;
+use pyscope_trace::{LineStep, TraceSummary};
+
+/// A move that needs to know where every line step is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seek {
+    /// To the next line step in this frame or a caller (calls are run through).
+    Over,
+    /// To the next line step in a caller.
+    Out,
+    /// To the next line step that runs `line` of file `file` (an index into the files).
+    ToLine { file: usize, line: u32 },
+    /// To the next line step on a breakpoint, or the end.
+    Continue,
+    /// To the previous line step on a breakpoint, or the start.
+    ContinueBack,
+}
+
+/// Where `how` goes from `position`, given the line-step `index`, the file names and the
+/// breakpoints; `None` when it goes nowhere.
+pub fn seek(
+    index: &[LineStep],
+    t: &Timeline,
+    position: u64,
+    how: &Seek,
+    files: &[String],
+    breakpoints: &BTreeSet<(String, u32)>,
+) -> Option<u64> {
+    let p = position as usize;
+    let here = index.get(p)?;
+    let later = || index.iter().enumerate().skip(p + 1);
+    let on_bp = |l: &LineStep| {
+        files
+            .get(l.file as usize)
+            .is_some_and(|f| breakpoints.contains(&(f.clone(), l.line)))
+    };
+    let found = match how {
+        Seek::Over => later().find(|(_, l)| l.depth <= here.depth).map(|(k, _)| k),
+        Seek::Out => later().find(|(_, l)| l.depth < here.depth).map(|(k, _)| k),
+        Seek::ToLine { file, line } => {
+            return later()
+                .find(|(_, l)| l.file as usize == *file && l.line == *line)
+                .map(|(k, _)| k as u64);
+        }
+        Seek::Continue => later().find(|(_, l)| on_bp(l)).map(|(k, _)| k),
+        Seek::ContinueBack => {
+            return Some(index[..p].iter().rposition(on_bp).map_or(0, |k| k as u64));
+        }
+    };
+    Some(found.map_or(t.last(), |k| k as u64))
+}
+
+/// The positions whose line has a breakpoint, for the slider's ticks.
+pub fn breakpoint_positions(
+    index: &[LineStep],
+    files: &[String],
+    breakpoints: &BTreeSet<(String, u32)>,
+) -> Vec<u64> {
+    index
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            files
+                .get(l.file as usize)
+                .is_some_and(|f| breakpoints.contains(&(f.clone(), l.line)))
+        })
+        .map(|(k, _)| k as u64)
+        .collect()
+}
 
 /// The browsable extent of one recorded run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -116,6 +185,49 @@ mod tests {
         assert_eq!(t.instruction(0, 1), None);
         let only_end = timeline(3, 0);
         assert_eq!((only_end.positions(), only_end.at(0)), (1, At::Step(3)));
+    }
+
+    fn line(line: u32, depth: u32) -> LineStep {
+        LineStep {
+            line,
+            depth,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn seeks_over_out_to_lines_and_breakpoints() {
+        // def f(): (lines 2, 3 at depth 1) called from line 5 twice, then line 6.
+        let index = [
+            line(1, 0),
+            line(5, 0),
+            line(2, 1),
+            line(3, 1),
+            line(5, 0),
+            line(2, 1),
+            line(3, 1),
+            line(6, 0),
+        ];
+        let t = timeline(40, index.len() as u64);
+        let files = vec!["main.py".to_string()];
+        let none = BTreeSet::new();
+        let go =
+            |p, how: Seek, bps: &BTreeSet<(String, u32)>| seek(&index, &t, p, &how, &files, bps);
+        assert_eq!(go(1, Seek::Over, &none), Some(4));
+        assert_eq!(go(2, Seek::Over, &none), Some(3));
+        assert_eq!(go(2, Seek::Out, &none), Some(4));
+        assert_eq!(go(7, Seek::Over, &none), Some(8));
+        assert_eq!(go(8, Seek::Over, &none), None);
+        assert_eq!(go(0, Seek::ToLine { file: 0, line: 3 }, &none), Some(3));
+        assert_eq!(go(3, Seek::ToLine { file: 0, line: 3 }, &none), Some(6));
+        assert_eq!(go(6, Seek::ToLine { file: 0, line: 3 }, &none), None);
+        let bps: BTreeSet<_> = [("main.py".to_string(), 2)].into();
+        assert_eq!(go(0, Seek::Continue, &bps), Some(2));
+        assert_eq!(go(2, Seek::Continue, &bps), Some(5));
+        assert_eq!(go(5, Seek::Continue, &bps), Some(8));
+        assert_eq!(go(5, Seek::ContinueBack, &bps), Some(2));
+        assert_eq!(go(2, Seek::ContinueBack, &bps), Some(0));
+        assert_eq!(breakpoint_positions(&index, &files, &bps), [2, 5]);
     }
 
     #[test]

@@ -1,4 +1,69 @@
-//! Reads the program to show from the page address: `?code=` or Python Tutor's `#code=`.
+//! Reads the program to show from the page address (`?code=` or Python Tutor's `#code=`, with
+//! `file=` for more files and `heapPrimitives=`), and writes it back in the same form.
+
+use pyscope_layout::HeapMode;
+use pyscope_trace::SourceFile;
+
+/// The name of the file that `code=` holds.
+const MAIN: &str = "main.py";
+
+/// The files given in `search` or, failing that, `hash`: `code=` is `main.py`, and each
+/// `file=` holds another file as `<name>` + newline + `<text>`.
+pub fn files_from_address(search: &str, hash: &str) -> Option<Vec<SourceFile>> {
+    files_from(search.trim_start_matches('?')).or_else(|| files_from(hash.trim_start_matches('#')))
+}
+
+/// The files a `code=...&file=...` list holds (the form [`encode_files`] writes).
+pub fn files_from(list: &str) -> Option<Vec<SourceFile>> {
+    let main = param(list, "code")?;
+    let mut files = vec![SourceFile {
+        name: MAIN.into(),
+        text: main,
+    }];
+    for pair in list.split('&') {
+        let Some(("file", v)) = pair.split_once('=') else {
+            continue;
+        };
+        let v = percent_decode(v);
+        if let Some((name, text)) = v.split_once('\n')
+            && !name.is_empty()
+            && name != MAIN
+            && !files.iter().any(|f| f.name == name)
+        {
+            files.push(SourceFile {
+                name: name.into(),
+                text: text.into(),
+            });
+        }
+    }
+    Some(files)
+}
+
+/// The heap mode named by `heapPrimitives=` in the query string or the fragment.
+pub fn heap_mode_from_address(search: &str, hash: &str) -> Option<HeapMode> {
+    param(search.trim_start_matches('?'), "heapPrimitives")
+        .or_else(|| param(hash.trim_start_matches('#'), "heapPrimitives"))
+        .and_then(|v| HeapMode::parse(&v))
+}
+
+/// `code=<main>&file=<name>%0A<text>...`, plus `heapPrimitives=` unless it is the default.
+pub fn encode_files(files: &[SourceFile], mode: HeapMode) -> String {
+    let mut out = String::new();
+    for f in files {
+        if f.name == MAIN {
+            out.insert_str(0, &format!("code={}", percent_encode(&f.text)));
+        } else {
+            out.push_str(&format!(
+                "&file={}",
+                percent_encode(&format!("{}\n{}", f.name, f.text))
+            ));
+        }
+    }
+    if mode != HeapMode::default() {
+        out.push_str(&format!("&heapPrimitives={}", mode.as_str()));
+    }
+    out
+}
 
 /// The code given in the address, if any. The query string wins over the fragment.
 ///
@@ -90,6 +155,41 @@ mod tests {
             Some("print(1)".to_string())
         );
         assert_eq!(code_from_address("?x=1", ""), None);
+    }
+
+    #[test]
+    fn several_files_and_the_heap_mode_round_trip() {
+        let files = vec![
+            SourceFile {
+                name: "main.py".into(),
+                text: "import helper\nprint(helper.x)\n".into(),
+            },
+            SourceFile {
+                name: "helper.py".into(),
+                text: "x = 'a&b=c'\n".into(),
+            },
+        ];
+        let hash = encode_files(&files, HeapMode::AllOnHeap);
+        assert!(hash.starts_with("code=import%20helper"));
+        assert_eq!(
+            files_from_address("", &format!("#{hash}")),
+            Some(files.clone())
+        );
+        assert_eq!(heap_mode_from_address("", &hash), Some(HeapMode::AllOnHeap));
+        assert_eq!(
+            heap_mode_from_address("?heapPrimitives=false", &hash),
+            Some(HeapMode::Nest)
+        );
+        assert_eq!(heap_mode_from_address("?heapPrimitives=maybe", ""), None);
+        assert!(!encode_files(&files, HeapMode::NeverNest).contains("heapPrimitives"));
+        assert_eq!(
+            files_from_address("?code=x%3D1", "#code=y"),
+            Some(vec![SourceFile {
+                name: "main.py".into(),
+                text: "x=1".into()
+            }])
+        );
+        assert_eq!(files_from_address("?heapPrimitives=true", ""), None);
     }
 
     #[test]

@@ -18,10 +18,24 @@ export const test = base.extend({
   },
 });
 
-/** Opens the page with `code` in the query string, Python Tutor's fragment, or neither. */
-export async function open(page, code, where = "query") {
+/** Opens the page with `code` in the query string, Python Tutor's fragment, or neither;
+ * `extra` is appended to the address as more parameters (e.g. `heapPrimitives=true`). */
+export async function open(page, code, where = "query", extra = "") {
   const encoded = encodeURIComponent(code);
-  await page.goto(where === "query" ? `/?code=${encoded}` : `/#code=${encoded}`);
+  const more = extra ? `&${extra}` : "";
+  await page.goto(where === "query" ? `/?code=${encoded}${more}` : `/#code=${encoded}${more}`);
+}
+
+/** Steps forwards (at most `max` times) until the line about to run reads `text`. */
+export async function stepToLine(page, text, max = 40) {
+  const current = page.locator(".cm-pyscope-current");
+  for (let i = 0; i < max; i++) {
+    if ((await current.count()) === 1 && (await current.textContent()) === text) return;
+    const counter = await page.getByTestId("step-counter").textContent();
+    await page.getByTestId("step-next").click();
+    await expect(page.getByTestId("step-counter")).not.toHaveText(counter);
+  }
+  await expect(current).toHaveText(text);
 }
 
 /** Waits until a run is recorded and browsable; returns the number of steps. */
