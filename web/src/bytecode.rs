@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 use pyscope_layout::py_str_repr;
-use pyscope_trace::{FrameView, InstrView, ObjectValue, State};
+use pyscope_trace::{CodeView, FrameView, InstrView, ObjectValue, State};
 
 use crate::shell::keep_in_view;
+use crate::svg::escape;
 use crate::viewer::Viewer;
 
 /// A short text for a value-stack entry: the value of a small object, else its type.
@@ -37,7 +38,8 @@ fn stack_text(state: &State, entry: Option<u64>) -> String {
     }
 }
 
-fn row(i: &InstrView, current: bool) -> impl IntoView + use<> {
+/// One disassembly row as HTML.
+fn row(out: &mut String, i: &InstrView, current: bool) {
     let line = i.starts_line.map(|l| l.to_string()).unwrap_or_default();
     let arg = i.arg.map(|a| a.to_string()).unwrap_or_default();
     let argrepr = if i.argrepr.is_empty() {
@@ -45,41 +47,62 @@ fn row(i: &InstrView, current: bool) -> impl IntoView + use<> {
     } else {
         format!("({})", i.argrepr)
     };
-    view! {
-        <tr data-testid="instr" data-offset=i.offset.to_string() class:current=current
-            class:line-start=i.starts_line.is_some()
-            data-current=current.then_some("true") aria-current=current.then_some("step")>
-            <td class="line">{line}</td>
-            <td class="mark">{if current { "▶" } else if i.is_jump_target { "»" } else { "" }}</td>
-            <td class="offset">{i.offset.to_string()}</td>
-            <td class="op">{i.opname.clone()}</td>
-            <td class="arg">{arg}</td>
-            <td class="argrepr">{argrepr}</td>
-        </tr>
+    let mut class = String::new();
+    if current {
+        class.push_str("current ");
     }
+    if i.starts_line.is_some() {
+        class.push_str("line-start");
+    }
+    let mark = if current {
+        "▶"
+    } else if i.is_jump_target {
+        "»"
+    } else {
+        ""
+    };
+    let current_attrs = if current {
+        " data-current=\"true\" aria-current=\"step\""
+    } else {
+        ""
+    };
+    out.push_str(&format!(
+        "<tr data-testid=\"instr\" data-offset=\"{}\" class=\"{class}\"{current_attrs}><td class=\"line\">{line}</td><td class=\"mark\">{mark}</td><td class=\"offset\">{}</td><td class=\"op\">{}</td><td class=\"arg\">{arg}</td><td class=\"argrepr\">{}</td></tr>",
+        i.offset,
+        i.offset,
+        escape(&i.opname),
+        escape(&argrepr)
+    ));
 }
 
-fn stack(state: &State, frame: &FrameView) -> impl IntoView + use<> {
-    let items: Vec<String> = frame
-        .stack
-        .iter()
-        .rev()
-        .map(|e| stack_text(state, *e))
-        .collect();
-    let empty = items.is_empty();
-    let depth = items.len().to_string();
-    view! {
-        <div class="value-stack" data-testid="value-stack" data-depth=depth
-            aria-label="Value stack, top first">
-            <h3>"Value stack"</h3>
-            {empty.then(|| view! { <p class="note">"empty"</p> })}
-            <ol>
-                {items.into_iter().enumerate().map(|(k, t)| view! {
-                    <li data-testid="stack-item" class:top=k == 0>{t}</li>
-                }).collect_view()}
-            </ol>
-        </div>
+/// The disassembly table and the value stack as HTML.
+fn render(code: &CodeView, state: &State, frame: &FrameView) -> String {
+    let mut out = format!(
+        "<div class=\"dis\"><h3>{} · {}</h3><table><tbody>",
+        escape(&code.qualname),
+        escape(&code.file)
+    );
+    for i in &code.instrs {
+        row(&mut out, i, i.index == frame.instr);
     }
+    out.push_str("</tbody></table></div>");
+    out.push_str(&format!(
+        "<div class=\"value-stack\" data-testid=\"value-stack\" data-depth=\"{}\" aria-label=\"Value stack, top first\"><h3>Value stack</h3>",
+        frame.stack.len()
+    ));
+    if frame.stack.is_empty() {
+        out.push_str("<p class=\"note\">empty</p>");
+    }
+    out.push_str("<ol>");
+    for (k, e) in frame.stack.iter().rev().enumerate() {
+        let top = if k == 0 { " class=\"top\"" } else { "" };
+        out.push_str(&format!(
+            "<li data-testid=\"stack-item\"{top}>{}</li>",
+            escape(&stack_text(state, *e))
+        ));
+    }
+    out.push_str("</ol></div>");
+    out
 }
 
 /// The panel; it can be collapsed.
@@ -89,28 +112,20 @@ pub fn Bytecode() -> impl IntoView {
     let open = RwSignal::new(true);
     let body = move || {
         if !open.get() {
-            return None;
+            return String::new();
         }
         let codes = v.codes.get();
         v.state.with(|s| {
-            let s = s.as_ref()?;
-            let frame = s.frames.last()?;
-            let code = codes.get(&frame.code)?.clone();
-            let title = format!("{} · {}", code.qualname, code.file);
-            let rows = code
-                .instrs
-                .iter()
-                .map(|i| row(i, i.index == frame.instr))
-                .collect_view();
-            Some(view! {
-                <div class="bytecode-body">
-                    <div class="dis">
-                        <h3>{title}</h3>
-                        <table><tbody>{rows}</tbody></table>
-                    </div>
-                    {stack(s, frame)}
-                </div>
-            })
+            let Some(s) = s.as_ref() else {
+                return String::new();
+            };
+            match s.frames.last() {
+                Some(frame) => match codes.get(&frame.code) {
+                    Some(code) => render(code, s, frame),
+                    None => String::new(),
+                },
+                None => String::new(),
+            }
         })
     };
     // Keep the current instruction in view.
@@ -128,7 +143,7 @@ pub fn Bytecode() -> impl IntoView {
                 </button>
                 " Bytecode"
             </h2>
-            {body}
+            <div class="bytecode-body" inner_html=body></div>
         </section>
     }
 }

@@ -1,23 +1,10 @@
 //! Draws the internals views that the layout placed inside dict, set, list and tuple boxes.
 
-use leptos::prelude::*;
-use pyscope_layout::{CellKind, InternalCell, Internals, InternalsKind, Label};
+use pyscope_layout::{CellKind, InternalCell, Internals, InternalsKind};
 
-use crate::memory::{n, rect};
+use crate::svg::{Svg, n};
 
-fn label(l: Label) -> impl IntoView {
-    let anchor = if l.kind == CellKind::Caption {
-        "start"
-    } else {
-        "middle"
-    };
-    view! {
-        <text class=format!("i-{}", l.kind.class()) x=n(l.at.x) y=n(l.at.y) text-anchor=anchor
-            dominant-baseline="central">{l.text}</text>
-    }
-}
-
-fn cell(c: InternalCell) -> impl IntoView {
+fn cell(s: &mut Svg, c: &InternalCell) {
     let mut class = format!("icell i-{}", c.kind.class());
     if c.probe.is_some() {
         class.push_str(" probed");
@@ -25,47 +12,77 @@ fn cell(c: InternalCell) -> impl IntoView {
     if c.collision {
         class.push_str(" collision");
     }
-    let center = c.rect.center();
-    let badge = c.probe.map(|p| {
-        let (x, y) = (c.rect.right() - 5.0, c.rect.y + 5.0);
-        view! {
-            <g class="probe-badge">
-                <circle cx=n(x) cy=n(y) r="6"></circle>
-                <text x=n(x) y=n(y) text-anchor="middle" dominant-baseline="central">{p.to_string()}</text>
-            </g>
-        }
-    });
-    let title = match (c.probe, c.collision) {
-        (Some(p), true) => Some(format!("probe {p}: taken by another key (collision)")),
-        (Some(p), false) => Some(format!("probe {p}: the slot the last operation used")),
-        _ => None,
-    };
-    view! {
-        <g class=class data-slot=c.slot.map(|s| s.to_string()) data-probe=c.probe.map(|p| p.to_string())
-            data-collision=c.collision.then_some("true")>
-            {title.map(|t| view! { <title>{t}</title> })}
-            {rect(c.rect, "icell-box")}
-            <text class="ival" x=n(center.x) y=n(center.y) text-anchor="middle" dominant-baseline="central">{c.text}</text>
-            {badge}
-        </g>
+    let slot = c.slot.map(|x| x.to_string()).unwrap_or_default();
+    let probe = c.probe.map(|x| x.to_string()).unwrap_or_default();
+    s.open(
+        "g",
+        &[
+            ("class", &class),
+            ("data-slot", &slot),
+            ("data-probe", &probe),
+            ("data-collision", if c.collision { "true" } else { "" }),
+        ],
+    );
+    if let Some(p) = c.probe {
+        let title = if c.collision {
+            format!("probe {p}: taken by another key (collision)")
+        } else {
+            format!("probe {p}: the slot the last operation ended on")
+        };
+        s.text_el("title", &[], &title);
     }
+    s.rect(c.rect, "icell-box");
+    let center = c.rect.center();
+    s.label("ival", center.x, center.y, "middle", &c.text);
+    if let Some(p) = c.probe {
+        let (x, y) = (c.rect.right() - 5.0, c.rect.y + 5.0);
+        s.open("g", &[("class", "probe-badge")]);
+        s.text_el("circle", &[("cx", &n(x)), ("cy", &n(y)), ("r", "6")], "");
+        s.label("", x, y, "middle", &p.to_string());
+        s.close("g");
+    }
+    s.close("g");
 }
 
 /// The internals view of one object, with its test hook.
-pub fn internals(i: Internals) -> impl IntoView {
+pub fn internals(s: &mut Svg, i: &Internals) {
     let testid = match i.kind {
         InternalsKind::Dict => "dict-table",
         InternalsKind::Set => "set-table",
         InternalsKind::List | InternalsKind::Tuple => "list-layout",
     };
     let sized = matches!(i.kind, InternalsKind::List | InternalsKind::Tuple);
-    view! {
-        <g data-testid=testid class="internals" data-id=i.id.to_string()
-            data-kind=format!("{:?}", i.kind).to_lowercase()
-            data-len=sized.then(|| i.len.to_string())
-            data-allocated=sized.then(|| i.allocated.to_string())>
-            {i.labels.into_iter().map(label).collect_view()}
-            {i.cells.into_iter().map(cell).collect_view()}
-        </g>
+    let (len, allocated) = if sized {
+        (i.len.to_string(), i.allocated.to_string())
+    } else {
+        (String::new(), String::new())
+    };
+    s.open(
+        "g",
+        &[
+            ("data-testid", testid),
+            ("class", "internals"),
+            ("data-id", &i.id.to_string()),
+            ("data-len", &len),
+            ("data-allocated", &allocated),
+        ],
+    );
+    for l in &i.labels {
+        let anchor = if l.kind == CellKind::Caption {
+            "start"
+        } else {
+            "middle"
+        };
+        s.label(
+            &format!("i-{}", l.kind.class()),
+            l.at.x,
+            l.at.y,
+            anchor,
+            &l.text,
+        );
     }
+    for c in &i.cells {
+        cell(s, c);
+    }
+    s.close("g");
 }

@@ -18,6 +18,7 @@ pub mod nav;
 mod output;
 mod shell;
 pub mod source;
+mod svg;
 pub mod viewer;
 
 pub use app::App;
