@@ -14,7 +14,7 @@ use crate::editor::Editor;
 use crate::keys::install_step_keys;
 use crate::memory::MemoryGraph;
 use crate::output::Output;
-use crate::shell::{Header, load, loaded, mark_after_paint, replace_hash, save};
+use crate::shell::{Header, load, loaded, mark, mark_after_paint, replace_hash, save};
 use crate::source::{encode_files, files_from, files_from_address, heap_mode_from_address};
 use crate::viewer::{MAIN_FILE, Viewer};
 
@@ -74,6 +74,7 @@ fn persist_and_rerun(v: Viewer) {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    mark("pyscope-app");
     let (files, mode) = initial();
     let viewer = Viewer::new(files, mode);
     provide_context(viewer);

@@ -86,10 +86,13 @@ fn now() -> f64 {
 impl Client {
     /// Starts the worker and the watchdog; `on_event` receives every reply and restart.
     pub fn start(on_event: impl Fn(ClientEvent) + 'static) -> Result<Client, String> {
-        let worker = spawn()?;
+        let (worker, ready) = match adopt() {
+            Some(early) => early,
+            None => (spawn()?, false),
+        };
         let inner = Rc::new(RefCell::new(Inner {
             worker,
-            ready: false,
+            ready,
             queue: Vec::new(),
             recording: None,
             finished: None,
@@ -247,6 +250,23 @@ impl Client {
         self.listen();
         notify(event);
     }
+}
+
+/// Takes the worker that `index.html` started before the page's wasm loaded (so both load at
+/// once), and whether it has already said it is ready (the only message it sends unasked).
+fn adopt() -> Option<(Worker, bool)> {
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("pyscopeWorker");
+    let worker = js_sys::Reflect::get(&window, &key)
+        .ok()?
+        .dyn_into::<Worker>()
+        .ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    worker.set_onmessage(None);
+    let ready = js_sys::Reflect::get(&window, &"pyscopeWorkerReady".into())
+        .ok()
+        .is_some_and(|v| v.is_truthy());
+    Some((worker, ready))
 }
 
 fn spawn() -> Result<Worker, String> {

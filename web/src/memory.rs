@@ -16,14 +16,15 @@ use crate::viewer::Viewer;
 /// The arrowhead marker's id.
 const MARKER: &str = "pyscope-arrowhead";
 
-/// The inside of a value cell: its text, or a dot where an arrow starts.
-fn cell(s: &mut Svg, r: Rect, value: &Cell) {
+/// The inside of a value cell: its text, a dot where an arrow starts, or a nested object.
+fn cell(s: &mut Svg, r: Rect, value: &Cell, changed: &BTreeSet<ObjectId>) {
     let c = r.center();
     match value {
         Cell::Inline { text, type_name } => {
             s.label(&format!("value v-{type_name}"), c.x, c.y, "middle", text)
         }
         Cell::Ref(_) => s.dot(c.x, c.y),
+        Cell::Nested(b) => object(s, b, changed),
     }
 }
 
@@ -53,13 +54,13 @@ fn frame(s: &mut Svg, f: &FrameBox) {
         let mid = row.label.center().y;
         s.label("varname", row.label.right(), mid, "end", &row.name);
         s.rect(row.cell, "cell");
-        cell(s, row.cell, &row.value);
+        cell(s, row.cell, &row.value, &BTreeSet::new());
         s.close("g");
     }
     s.close("g");
 }
 
-fn slot(s: &mut Svg, sl: &Slot, shape: Shape) {
+fn slot(s: &mut Svg, sl: &Slot, shape: Shape, changed: &BTreeSet<ObjectId>) {
     s.open("g", &[("class", "slot"), ("data-from", &sl.from)]);
     let c = sl.label_rect.center();
     match (shape, sl.key_ref) {
@@ -71,7 +72,7 @@ fn slot(s: &mut Svg, sl: &Slot, shape: Shape) {
         }
     }
     s.rect(sl.cell, "cell");
-    cell(s, sl.cell, &sl.value);
+    cell(s, sl.cell, &sl.value, changed);
     s.close("g");
 }
 
@@ -110,7 +111,8 @@ fn toggle(s: &mut Svg, o: &ObjectBox) {
     s.close("g");
 }
 
-fn object(s: &mut Svg, o: &ObjectBox, changed: bool) {
+fn object(s: &mut Svg, o: &ObjectBox, all_changed: &BTreeSet<ObjectId>) {
+    let changed = all_changed.contains(&o.id);
     let r = o.rect;
     let generator = o.type_name == "generator" || o.type_name == "coroutine";
     s.open(
@@ -144,7 +146,7 @@ fn object(s: &mut Svg, o: &ObjectBox, changed: bool) {
         s.text_el("text", &[("class", "body"), (x.0, &x.1), (y.0, &y.1)], t);
     }
     for sl in &o.slots {
-        slot(s, sl, o.shape);
+        slot(s, sl, o.shape, all_changed);
     }
     if let Some(i) = &o.internals {
         internals(s, i);
@@ -196,7 +198,7 @@ pub fn render(g: &GraphLayout, changed: &BTreeSet<ObjectId>) -> String {
         frame(&mut s, f);
     }
     for o in &g.objects {
-        object(&mut s, o, changed.contains(&o.id));
+        object(&mut s, o, changed);
     }
     for a in &g.arrows {
         arrow(&mut s, a);

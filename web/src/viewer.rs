@@ -326,6 +326,7 @@ impl Viewer {
     fn on_reply(&self, reply: Reply) {
         let current = self.run.get_untracked();
         match reply {
+            Reply::Ready => mark("pyscope-ready"),
             Reply::Progress { run, steps, .. } if run == current => {
                 self.phase.set(Phase::Recording { steps })
             }

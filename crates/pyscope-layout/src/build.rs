@@ -1,5 +1,7 @@
 //! Builds frame and object boxes with their rows and slots, sized but not yet placed.
 
+use std::collections::HashSet;
+
 use pyscope_trace::{Binding, FrameView, HeapObject, ObjectId, ObjectValue, State};
 
 use crate::internals::internals;
@@ -40,11 +42,31 @@ pub(crate) fn cell_for(state: &State, id: ObjectId, opts: &Options) -> Cell {
     }
 }
 
+/// Room around an object drawn inside a cell.
+const NEST_PAD: f64 = 4.0;
+/// Objects are drawn inside cells at most this deep.
+const MAX_NEST: usize = 4;
+
 fn cell_width(cell: &Cell) -> f64 {
     match cell {
         Cell::Inline { text, .. } => (text_width(text) + 12.0).max(MIN_CELL_W),
         Cell::Ref(_) => MIN_CELL_W,
+        Cell::Nested(b) => b.rect.w + 2.0 * NEST_PAD,
     }
+}
+
+fn cell_height(cell: &Cell) -> f64 {
+    match cell {
+        Cell::Nested(b) => b.rect.h + 2.0 * NEST_PAD,
+        _ => ROW_H,
+    }
+}
+
+/// Which objects an object box draws inside its cells, and how deep it is itself.
+#[derive(Clone, Copy)]
+pub(crate) struct Nesting<'a> {
+    pub ids: &'a HashSet<ObjectId>,
+    pub depth: usize,
 }
 
 fn is_dunder(name: &str) -> bool {
@@ -212,8 +234,28 @@ fn entries(state: &State, obj: &HeapObject, opts: &Options) -> (Shape, Vec<Entry
     }
 }
 
+/// The objects `obj` draws arrows to, each with whether it is a dict key.
+pub(crate) fn child_refs(state: &State, obj: &HeapObject, opts: &Options) -> Vec<(ObjectId, bool)> {
+    let (_, raw) = entries(state, obj, opts);
+    let mut out = Vec::new();
+    for (_, _, key, value) in raw.into_iter().take(opts.max_items) {
+        if let Some(k) = key {
+            out.push((k, true));
+        }
+        if matches!(cell_for(state, value, opts), Cell::Ref(_)) {
+            out.push((value, false));
+        }
+    }
+    out
+}
+
 /// An object's box at the origin.
-pub(crate) fn object_box(state: &State, obj: &HeapObject, opts: &Options) -> ObjectBox {
+pub(crate) fn object_box(
+    state: &State,
+    obj: &HeapObject,
+    opts: &Options,
+    nesting: Nesting,
+) -> ObjectBox {
     let (shape, mut raw) = entries(state, obj, opts);
     let hidden_items = raw.len().saturating_sub(opts.max_items);
     raw.truncate(opts.max_items);
@@ -244,7 +286,19 @@ pub(crate) fn object_box(state: &State, obj: &HeapObject, opts: &Options) -> Obj
     };
     let cells: Vec<(String, String, Option<ObjectId>, Cell)> = raw
         .into_iter()
-        .map(|(l, f, k, v)| (l, f, k, cell_for(state, v, opts)))
+        .map(|(l, f, k, v)| {
+            let inner = Nesting {
+                depth: nesting.depth + 1,
+                ..nesting
+            };
+            let cell = match state.object(v) {
+                Some(child) if nesting.ids.contains(&v) && nesting.depth < MAX_NEST => {
+                    Cell::Nested(Box::new(object_box(state, child, opts, inner)))
+                }
+                _ => cell_for(state, v, opts),
+            };
+            (l, f, k, cell)
+        })
         .collect();
     let top = if b.detail.is_some() { DETAIL_H } else { 0.0 };
     let (w, h) = match shape {
@@ -290,9 +344,16 @@ fn sequence_slots(
     top: f64,
 ) -> (f64, f64) {
     let header = HEADER_H + top;
+    let row_h = cells
+        .iter()
+        .map(|c| cell_height(&c.3))
+        .fold(ROW_H, f64::max);
     let mut x = PAD;
-    for (label, from, key_ref, value) in cells {
+    for (label, from, key_ref, mut value) in cells {
         let w = cell_width(&value);
+        if let Cell::Nested(b) = &mut value {
+            b.translate(x + NEST_PAD, header + INDEX_H + NEST_PAD);
+        }
         b.slots.push(Slot {
             label,
             label_rect: Rect {
@@ -306,7 +367,7 @@ fn sequence_slots(
                 x,
                 y: header + INDEX_H,
                 w,
-                h: ROW_H,
+                h: row_h,
             },
             value,
             from,
@@ -316,7 +377,7 @@ fn sequence_slots(
     let h = if b.slots.is_empty() {
         header + ROW_H
     } else {
-        header + INDEX_H + ROW_H + PAD
+        header + INDEX_H + row_h + PAD
     };
     (x + PAD, h)
 }
@@ -340,32 +401,33 @@ fn table_slots(
         .iter()
         .map(|(_, _, _, c)| cell_width(c))
         .fold(MIN_CELL_W, f64::max);
-    let top = top + HEADER_H + if b.text.is_some() { ROW_H } else { 0.0 };
-    for (i, (label, from, key_ref, value)) in cells.into_iter().enumerate() {
-        let y = top + i as f64 * ROW_H;
+    let mut y = top + HEADER_H + if b.text.is_some() { ROW_H } else { 0.0 };
+    for (label, from, key_ref, mut value) in cells {
+        let h = cell_height(&value);
+        if let Cell::Nested(n) = &mut value {
+            n.translate(PAD + key_w + NEST_PAD, y + NEST_PAD);
+        }
         b.slots.push(Slot {
             label,
             label_rect: Rect {
                 x: PAD,
                 y,
                 w: key_w,
-                h: ROW_H,
+                h,
             },
             key_ref,
             cell: Rect {
                 x: PAD + key_w,
                 y,
                 w: val_w,
-                h: ROW_H,
+                h,
             },
             value,
             from,
         });
+        y += h;
     }
-    (
-        PAD + key_w + val_w + PAD,
-        top + b.slots.len() as f64 * ROW_H + PAD,
-    )
+    (PAD + key_w + val_w + PAD, y + PAD)
 }
 
 impl ObjectBox {
@@ -378,6 +440,9 @@ impl ObjectBox {
             s.label_rect.y += dy;
             s.cell.x += dx;
             s.cell.y += dy;
+            if let Cell::Nested(b) = &mut s.value {
+                b.translate(dx, dy);
+            }
         }
         if let Some(i) = &mut self.internals {
             i.translate(dx, dy);
@@ -391,8 +456,22 @@ impl ObjectBox {
             if let Some(k) = s.key_ref {
                 out.push(k);
             }
-            if let Cell::Ref(v) = s.value {
-                out.push(v);
+            match &s.value {
+                Cell::Ref(v) => out.push(*v),
+                Cell::Nested(b) => out.extend(b.references()),
+                Cell::Inline { .. } => {}
+            }
+        }
+        out
+    }
+
+    /// The ids of the objects drawn inside this box's cells, at any depth.
+    pub fn nested_ids(&self) -> Vec<ObjectId> {
+        let mut out = Vec::new();
+        for s in &self.slots {
+            if let Cell::Nested(b) = &s.value {
+                out.push(b.id);
+                out.extend(b.nested_ids());
             }
         }
         out

@@ -145,6 +145,8 @@ pub enum Cell {
     Inline { text: String, type_name: String },
     /// A reference to a heap object, drawn as a dot with an arrow.
     Ref(ObjectId),
+    /// A heap object referenced only from here, drawn inside the cell (heap mode `false`).
+    Nested(Box<ObjectBox>),
 }
 
 /// The whole drawing.

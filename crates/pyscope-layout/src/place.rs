@@ -2,9 +2,9 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use pyscope_trace::{ObjectId, State};
+use pyscope_trace::{ObjectId, ObjectValue, State};
 
-use crate::build::{HEADER_H, frame_box, object_box};
+use crate::build::{HEADER_H, Nesting, child_refs, frame_box, object_box};
 use crate::{Arrow, Cell, GraphLayout, ObjectBox, Options, Point, Rect, Side};
 
 /// Space around the whole drawing.
@@ -32,7 +32,12 @@ pub fn layout(state: &State, opts: &Options) -> GraphLayout {
         frames.push(b);
     }
     let column_w = frames.iter().map(|f| f.rect.w).fold(0.0, f64::max);
-    let mut placer = Placer::new(state, opts, MARGIN + column_w + COLUMN_GAP);
+    let nest = if opts.nest {
+        nestable(state, opts, &frames)
+    } else {
+        HashSet::new()
+    };
+    let mut placer = Placer::new(state, opts, MARGIN + column_w + COLUMN_GAP, &nest);
     for f in &frames {
         for v in &f.vars {
             if let Cell::Ref(id) = v.value {
@@ -68,6 +73,61 @@ pub fn layout(state: &State, opts: &Options) -> GraphLayout {
     }
 }
 
+/// The objects that heap mode `false` draws inside the one container slot referencing them:
+/// referenced once, from a value slot of a list, tuple, dict, set or instance, and not a
+/// function, class or module (which keep their own boxes).
+fn nestable(state: &State, opts: &Options, frames: &[crate::FrameBox]) -> HashSet<ObjectId> {
+    let mut roots: HashSet<ObjectId> = frames
+        .iter()
+        .flat_map(|f| &f.vars)
+        .filter_map(|v| match v.value {
+            Cell::Ref(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    roots.extend(state.exception);
+    let mut count: HashMap<ObjectId, usize> = HashMap::new();
+    let mut from_container: HashSet<ObjectId> = HashSet::new();
+    let mut seen: HashSet<ObjectId> = roots.clone();
+    let mut queue: VecDeque<ObjectId> = roots.iter().copied().collect();
+    while let Some(id) = queue.pop_front() {
+        let Some(obj) = state.object(id) else {
+            continue;
+        };
+        let container = matches!(
+            obj.value,
+            ObjectValue::List { .. }
+                | ObjectValue::Tuple { .. }
+                | ObjectValue::Dict { .. }
+                | ObjectValue::Set { .. }
+                | ObjectValue::Instance { .. }
+        );
+        for (child, is_key) in child_refs(state, obj, opts) {
+            *count.entry(child).or_default() += 1;
+            if container && !is_key {
+                from_container.insert(child);
+            }
+            if seen.insert(child) {
+                queue.push_back(child);
+            }
+        }
+    }
+    from_container
+        .into_iter()
+        .filter(|id| count.get(id) == Some(&1) && !roots.contains(id))
+        .filter(|id| {
+            state.object(*id).is_some_and(|o| {
+                !matches!(
+                    o.value,
+                    ObjectValue::Function { .. }
+                        | ObjectValue::Class { .. }
+                        | ObjectValue::Module { .. }
+                )
+            })
+        })
+        .collect()
+}
+
 /// Places objects depth-first: each root starts a row, and what an object references is
 /// stacked in the column to its right, so related objects stay close.
 struct Placer<'a> {
@@ -80,10 +140,12 @@ struct Placer<'a> {
     hidden: HashSet<ObjectId>,
     /// Objects too deeply nested to place to the right; they start rows of their own.
     deferred: VecDeque<ObjectId>,
+    /// Objects drawn inside their container's cell (heap mode `false`).
+    nest: &'a HashSet<ObjectId>,
 }
 
 impl<'a> Placer<'a> {
-    fn new(state: &'a State, opts: &'a Options, heap_x: f64) -> Self {
+    fn new(state: &'a State, opts: &'a Options, heap_x: f64, nest: &'a HashSet<ObjectId>) -> Self {
         Placer {
             state,
             opts,
@@ -93,6 +155,7 @@ impl<'a> Placer<'a> {
             placed: HashSet::new(),
             hidden: HashSet::new(),
             deferred: VecDeque::new(),
+            nest,
         }
     }
 
@@ -120,7 +183,12 @@ impl<'a> Placer<'a> {
             self.hidden.insert(id);
             return None;
         }
-        let mut b = object_box(self.state, obj, self.opts);
+        let nesting = Nesting {
+            ids: self.nest,
+            depth: 0,
+        };
+        let mut b = object_box(self.state, obj, self.opts, nesting);
+        self.placed.extend(b.nested_ids());
         b.translate(x, y);
         let (right, mut bottom) = (b.rect.right(), b.rect.bottom());
         let children = b.references();
@@ -172,8 +240,22 @@ fn attach(s: Point, t: Rect) -> (Point, Side) {
 }
 
 /// One arrow for every reference whose target was placed.
+/// Every box, the ones drawn inside cells included.
+fn all_boxes<'a>(objects: &'a [ObjectBox], out: &mut Vec<&'a ObjectBox>) {
+    for o in objects {
+        out.push(o);
+        for s in &o.slots {
+            if let Cell::Nested(b) = &s.value {
+                all_boxes(std::slice::from_ref(b.as_ref()), out);
+            }
+        }
+    }
+}
+
 fn route(frames: &[crate::FrameBox], objects: &[ObjectBox]) -> Vec<Arrow> {
-    let at: HashMap<ObjectId, Rect> = objects.iter().map(|o| (o.id, o.rect)).collect();
+    let mut boxes = Vec::new();
+    all_boxes(objects, &mut boxes);
+    let at: HashMap<ObjectId, Rect> = boxes.iter().map(|o| (o.id, o.rect)).collect();
     let mut arrows = Vec::new();
     let mut push = |from: String, cell: Rect, to: ObjectId| {
         if let Some(t) = at.get(&to) {
@@ -195,7 +277,7 @@ fn route(frames: &[crate::FrameBox], objects: &[ObjectBox]) -> Vec<Arrow> {
             }
         }
     }
-    for o in objects {
+    for o in boxes {
         for s in &o.slots {
             if let Some(k) = s.key_ref {
                 push(format!("{}:key", s.from), s.label_rect, k);

@@ -105,6 +105,7 @@ fn aliased_list_is_one_object_with_two_arrows() {
         .map(|s| match &s.value {
             Cell::Inline { text, .. } => format!("{}={text}", s.label),
             Cell::Ref(id) => format!("{}=#{id}", s.label),
+            Cell::Nested(b) => format!("{}=[#{}]", s.label, b.id),
         })
         .collect();
     assert_eq!(texts, ["0=1", "1=2", "2=3"]);
@@ -168,7 +169,7 @@ fn primitives_are_inline_by_default_and_boxed_on_request() {
         .iter()
         .map(|v| match &v.value {
             Cell::Inline { text, .. } => text.clone(),
-            Cell::Ref(_) => "ref".into(),
+            Cell::Ref(_) | Cell::Nested(_) => "ref".into(),
         })
         .collect();
     assert_eq!(cells, ["5", "\"it's\"", "None", "True"]);

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use pyscope_layout::{Cell, GraphLayout, HeapMode, Options, Rect, layout};
+use pyscope_layout::{Cell, GraphLayout, HeapMode, ObjectBox, Options, Rect, layout};
 use pyscope_trace::State;
 
 fn fixture(name: &str) -> State {
@@ -23,6 +23,49 @@ fn cell(c: &Cell) -> String {
     match c {
         Cell::Inline { text, .. } => text.clone(),
         Cell::Ref(id) => format!("-> #{id}"),
+        Cell::Nested(b) => format!("[#{} inside]", b.id),
+    }
+}
+
+/// One object's lines, and those of the objects drawn inside its cells, indented.
+fn object(out: &mut String, o: &ObjectBox, indent: &str) {
+    let title = format!("object #{} {} {:?}", o.id, o.title, o.shape);
+    let _ = writeln!(out, "{indent}{title} {}", r(&o.rect));
+    if let Some(t) = &o.text {
+        let _ = writeln!(out, "{indent}  text {t}");
+    }
+    for s in &o.slots {
+        let (value, at) = (cell(&s.value), r(&s.cell));
+        let _ = writeln!(out, "{indent}  slot {} = {value} {at}", s.label);
+        if let Cell::Nested(b) = &s.value {
+            object(out, b, &format!("{indent}    "));
+        }
+    }
+    if let Some(i) = &o.internals {
+        let sizes = format!("len {} allocated {}", i.len, i.allocated);
+        let _ = writeln!(
+            out,
+            "{indent}  internals {:?} {sizes} {}",
+            i.kind,
+            r(&i.rect)
+        );
+        for l in &i.labels {
+            let _ = writeln!(out, "{indent}    label {:?} {}", l.kind, l.text);
+        }
+        for c in &i.cells {
+            let mut marks = String::new();
+            if let Some(s) = c.slot {
+                let _ = write!(marks, " slot={s}");
+            }
+            if let Some(p) = c.probe {
+                let _ = write!(marks, " probe={p}");
+            }
+            if c.collision {
+                marks.push_str(" collision");
+            }
+            let (kind, text, at) = (c.kind, &c.text, r(&c.rect));
+            let _ = writeln!(out, "{indent}    {kind:?} {text:?}{marks} {at}");
+        }
     }
 }
 
@@ -37,52 +80,7 @@ fn dump(g: &GraphLayout) -> String {
         }
     }
     for o in &g.objects {
-        let _ = writeln!(
-            out,
-            "object #{} {} {:?} {}",
-            o.id,
-            o.title,
-            o.shape,
-            r(&o.rect)
-        );
-        if let Some(t) = &o.text {
-            let _ = writeln!(out, "  text {t}");
-        }
-        for s in &o.slots {
-            let _ = writeln!(
-                out,
-                "  slot {} = {} {}",
-                s.label,
-                cell(&s.value),
-                r(&s.cell)
-            );
-        }
-        if let Some(i) = &o.internals {
-            let _ = writeln!(
-                out,
-                "  internals {:?} len {} allocated {} {}",
-                i.kind,
-                i.len,
-                i.allocated,
-                r(&i.rect)
-            );
-            for l in &i.labels {
-                let _ = writeln!(out, "    label {:?} {}", l.kind, l.text);
-            }
-            for c in &i.cells {
-                let mut marks = String::new();
-                if let Some(s) = c.slot {
-                    let _ = write!(marks, " slot={s}");
-                }
-                if let Some(p) = c.probe {
-                    let _ = write!(marks, " probe={p}");
-                }
-                if c.collision {
-                    marks.push_str(" collision");
-                }
-                let _ = writeln!(out, "    {:?} {:?}{marks} {}", c.kind, c.text, r(&c.rect));
-            }
-        }
+        object(&mut out, o, "");
     }
     for a in &g.arrows {
         let _ = writeln!(out, "arrow {} -> #{} {:?}", a.from, a.to, a.side);
@@ -126,4 +124,10 @@ fn collapsed_internals_and_ids_on_demand() {
     };
     opts.collapsed.extend(state.heap.iter().map(|o| o.id));
     insta::assert_snapshot!(dump(&layout(&state, &opts)));
+}
+
+#[test]
+fn nested_mode_draws_singly_referenced_containers_inside_their_slot() {
+    let g = layout(&fixture("nested"), &Options::for_mode(HeapMode::Nest));
+    insta::assert_snapshot!(dump(&g));
 }

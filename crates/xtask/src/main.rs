@@ -4,10 +4,13 @@
 //!   http://127.0.0.1:8080 (or port N) until interrupted.
 //! - `dist`: install missing tools and build the release site into `dist/`.
 //! - `test`: install missing tools (including Chromium), then run every check CI runs.
+//! - `measure`: build the release site and print its gzipped sizes and browser timings
+//!   (the README's figures; not part of `test`).
 //!
 //! The tasks only use the standard library: they start cargo, rustup, npm, apt-get, Trunk and
 //! Playwright as processes.
 
+mod measure;
 mod server;
 mod shell;
 mod site;
@@ -24,7 +27,8 @@ commands:
   serve [--port N]   build the release site and serve it on http://127.0.0.1:8080 (or port N)
   dist               build the release site into dist/
   test               run every check: fmt, clippy, native and wasm tests, conformance
-                     (reported), the release web build and the browser end-to-end tests";
+                     (reported), the release web build and the browser end-to-end tests
+  measure            build the release site, print its gzipped sizes and browser timings";
 
 fn serve(args: &[String]) -> Result<()> {
     let port = match args {
@@ -52,6 +56,7 @@ fn dispatch(args: &[String]) -> Result<()> {
             site::build()
         }
         [cmd] if cmd == "test" => test::test(),
+        [cmd] if cmd == "measure" => measure::measure(),
         _ => Err(USAGE.to_string()),
     }
 }

@@ -126,3 +126,14 @@ test("input() is answered inline and the run goes on", async ({ page }) => {
   await expect(page.getByTestId("stdout")).toContainText("Hi Ada");
   expect(await varsOf(page, "<module>")).toEqual(["name"]);
 });
+
+test("heapPrimitives=false draws singly referenced lists inside their slot", async ({ page }) => {
+  await open(page, "m = [[1, 2], [3]]\n", "query", "heapPrimitives=false");
+  const total = await recorded(page);
+  await page.getByTestId("step-last").click();
+  await expect(page.getByTestId("step-counter")).toHaveText(`Step ${total} of ${total}`);
+  await expect(page.locator('[data-testid="heap-object"][data-type="list"]')).toHaveCount(3);
+  await expect(page.locator('[data-testid="arrow"]')).toHaveCount(1);
+  await page.getByTestId("heap-mode").selectOption("nevernest");
+  await expect(page.locator('[data-testid="arrow"]')).toHaveCount(3);
+});
