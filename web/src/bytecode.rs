@@ -119,6 +119,10 @@ pub fn Bytecode() -> impl IntoView {
             let Some(s) = s.as_ref() else {
                 return String::new();
             };
+            // The state after the last instruction has no instruction to show.
+            if s.step >= s.total_steps {
+                return "<p class=\"note\">The program has ended.</p>".to_string();
+            }
             match s.frames.last() {
                 Some(frame) => match codes.get(&frame.code) {
                     Some(code) => render(code, s, frame),

@@ -34,7 +34,9 @@ fn cell(s: &mut Svg, c: &InternalCell) {
     s.rect(c.rect, "icell-box");
     let center = c.rect.center();
     s.label("ival", center.x, center.y, "middle", &c.text);
-    if let Some(p) = c.probe {
+    // One numbered badge per probed slot: on the index cell, or a set row's slot number.
+    let badge = matches!(c.kind, CellKind::Index | CellKind::SlotNumber);
+    if let Some(p) = c.probe.filter(|_| badge) {
         let (x, y) = (c.rect.right() - 5.0, c.rect.y + 5.0);
         s.open("g", &[("class", "probe-badge")]);
         s.text_el("circle", &[("cx", &n(x)), ("cy", &n(y)), ("r", "6")], "");

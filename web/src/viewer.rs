@@ -394,10 +394,15 @@ impl Viewer {
             return;
         }
         let t = self.timeline.get_untracked();
-        self.position
-            .set(t.position_of(state.step, state.line_step));
+        let position = t.position_of(state.step, state.line_step);
+        self.position.set(position);
+        // Only a single step forwards (a line or an instruction) highlights what it changed.
         let changed = self.state.with_untracked(|old| match old {
-            Some(old) if old.total_steps == state.total_steps && old.step != state.step => {
+            Some(old)
+                if old.total_steps == state.total_steps
+                    && old.step < state.step
+                    && position <= t.position_of(old.step, old.line_step) + 1 =>
+            {
                 let d = diff(old, &state);
                 d.created.into_iter().chain(d.changed).collect()
             }

@@ -91,6 +91,12 @@ pub(crate) fn body_text(obj: &HeapObject) -> Option<String> {
         }
         ObjectValue::Range { start, stop, step } => Some(format!("range({start}, {stop}, {step})")),
         ObjectValue::Exception { message, .. } => Some(message.clone()),
+        ObjectValue::Class { mro, .. } if mro.len() > 1 => {
+            Some(format!("mro: {}", mro.join(" → ")))
+        }
+        ObjectValue::Generator { frame: Some(f), .. } => {
+            Some(format!("suspended at line {}", f.line))
+        }
         ObjectValue::Other { repr } => Some(repr.clone()),
         _ => inline_text(obj),
     }
