@@ -1,11 +1,12 @@
 //! The page's shared state and what it asks of the recording worker.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use pyscope_layout::HeapMode;
-use pyscope_protocol::{At, Reply, Request, RunId};
+use pyscope_protocol::{At, MAX_INDEX, Reply, Request, RunId};
 use pyscope_trace::{CodeId, CodeView, LineStep, ObjectId, Outcome, SourceFile, State, diff};
 
 use crate::client::{Client, ClientEvent};
@@ -91,6 +92,8 @@ pub struct Viewer {
     pub(crate) generation: RwSignal<u32>,
     /// Code objects asked for and not yet received.
     asked: RwSignal<BTreeSet<CodeId>>,
+    /// The slices of the line-step index received so far.
+    index_parts: StoredValue<RefCell<Vec<LineStep>>, LocalStorage>,
     client: StoredValue<Option<Client>, LocalStorage>,
 }
 
@@ -126,6 +129,7 @@ impl Viewer {
             pending: RwSignal::new(None),
             generation: RwSignal::new(0),
             asked: RwSignal::new(BTreeSet::new()),
+            index_parts: StoredValue::new_local(RefCell::new(Vec::new())),
             client: StoredValue::new_local(None),
         }
     }
@@ -355,15 +359,36 @@ impl Viewer {
                     c.insert(code.id, Arc::new(*code));
                 });
             }
-            Reply::Index { run, lines, .. } if run == current => {
-                self.index.set(Some(Arc::new(lines)));
-                if let Some(how) = self.pending.get_untracked() {
-                    self.pending.set(None);
-                    self.seek(how);
-                }
-            }
+            Reply::Index {
+                run, from, lines, ..
+            } if run == current => self.on_index(from, lines),
             Reply::Failed { run, message } if run == current => self.error.set(Some(message)),
             _ => {}
+        }
+    }
+
+    /// Gathers the slices of the line-step index; the last one makes it usable.
+    fn on_index(&self, from: u64, lines: Vec<LineStep>) {
+        let done = self.index_parts.with_value(|parts| {
+            let mut parts = parts.borrow_mut();
+            if from == 0 {
+                parts.clear();
+            }
+            if from as usize == parts.len() {
+                parts.extend(lines);
+            }
+            let want = self
+                .timeline
+                .get_untracked()
+                .line_steps
+                .min(MAX_INDEX as u64);
+            (parts.len() as u64 >= want).then(|| std::mem::take(&mut *parts))
+        });
+        let Some(index) = done else { return };
+        self.index.set(Some(Arc::new(index)));
+        if let Some(how) = self.pending.get_untracked() {
+            self.pending.set(None);
+            self.seek(how);
         }
     }
 

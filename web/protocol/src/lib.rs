@@ -49,7 +49,7 @@ pub enum Request {
     /// Send the disassembly of code object `code`.
     Code { run: RunId, code: CodeId },
     /// Send where each line step is (file, line, depth), for stepping over and out,
-    /// breakpoints and running to a line.
+    /// breakpoints and running to a line; the answer comes as several [`Reply::Index`].
     Index { run: RunId },
 }
 
@@ -78,9 +78,12 @@ pub enum Reply {
     },
     /// The disassembly of one code object of the run.
     Code { run: RunId, code: Box<CodeView> },
-    /// Every line step of the run (at most [`MAX_INDEX`]; `complete` is false when cut).
+    /// Line steps `from`, `from + 1`, ... of the run. The list comes in slices, the last one
+    /// ending at the run's last line step or at [`MAX_INDEX`]; `complete` is true when the
+    /// slices together list every line step.
     Index {
         run: RunId,
+        from: u64,
         lines: Vec<LineStep>,
         complete: bool,
     },

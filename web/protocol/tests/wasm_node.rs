@@ -182,6 +182,7 @@ fn replies_keep_64_bit_numbers_exact() {
         },
         Reply::Index {
             run: 3,
+            from: 0,
             lines: vec![LineStep::default()],
             complete: true,
         },

@@ -31,6 +31,8 @@ struct Recorder {
     reported_at: f64,
     /// Answers for `input()` calls the run has not reached yet.
     inputs: VecDeque<String>,
+    /// The next line step to list, while the page's request for the index is being served.
+    index_from: Option<u64>,
 }
 
 thread_local! {
@@ -75,6 +77,14 @@ fn tick() {
     let reply = RECORDER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let r = slot.as_mut()?;
+        if let Some(from) = r.index_from {
+            // Listing line steps is served in slices too, so Stop and the watchdog see replies.
+            let (reply, next) =
+                queries::index_slice(&mut r.session, r.run, from, budget::TARGET_MS);
+            r.index_from = next;
+            schedule();
+            return Some(reply);
+        }
         answer_known_input(r);
         if r.session.is_done() {
             return None;
@@ -139,6 +149,7 @@ fn start(
         budget: Budget::default(),
         reported_at: now(),
         inputs: inputs.into(),
+        index_from: None,
     };
     answer_known_input(&mut recorder);
     // A program that does not compile is done before it starts.
@@ -193,6 +204,25 @@ fn stop(run: RunId) {
     }
 }
 
+/// Starts listing the line steps of `run` for the page, one slice per tick.
+fn index(run: RunId) {
+    let started = RECORDER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let r = slot.as_mut().filter(|r| r.run == run)?;
+        if r.index_from.is_none() {
+            r.index_from = Some(0);
+            schedule();
+        }
+        Some(())
+    });
+    if started.is_none() {
+        post(&Reply::Failed {
+            run,
+            message: "that run is no longer in the worker".into(),
+        });
+    }
+}
+
 /// Runs `f` on the session of `run`, or answers that the run is gone.
 fn with_run(run: RunId, f: impl FnOnce(&mut Session) -> Reply) -> Reply {
     RECORDER.with(
@@ -221,7 +251,7 @@ fn handle(request: Request) {
             post(&with_run(run, |s| queries::state(s, run, query, at)))
         }
         Request::Code { run, code } => post(&with_run(run, |s| queries::code(s, run, code))),
-        Request::Index { run } => post(&with_run(run, |s| queries::index(s, run))),
+        Request::Index { run } => index(run),
     }
 }
 

@@ -46,13 +46,31 @@ pub fn code(session: &mut Session, run: RunId, code: CodeId) -> Reply {
     }
 }
 
-/// Where every line step is, up to [`MAX_INDEX`] of them.
-pub fn index(session: &mut Session, run: RunId) -> Reply {
+/// Where the line steps from `from` on are, for about `budget_ms`, up to [`MAX_INDEX`] of
+/// them in all; also where to go on from, unless this slice ends the list.
+pub fn index_slice(
+    session: &mut Session,
+    run: RunId,
+    from: u64,
+    budget_ms: f64,
+) -> (Reply, Option<u64>) {
     let total = session.summary().line_steps;
     let shown = total.min(MAX_INDEX as u64);
-    Reply::Index {
-        run,
-        lines: (0..shown).map(|k| session.line_step_info(k)).collect(),
-        complete: shown == total,
+    let start = js_sys::Date::now();
+    let mut lines = Vec::new();
+    let mut k = from;
+    while k < shown {
+        lines.push(session.line_step_info(k));
+        k += 1;
+        if k.is_multiple_of(256) && js_sys::Date::now() - start > budget_ms {
+            break;
+        }
     }
+    let reply = Reply::Index {
+        run,
+        from,
+        lines,
+        complete: k >= total,
+    };
+    (reply, (k < shown).then_some(k))
 }
