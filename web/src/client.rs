@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use pyscope_protocol::{Reply, Request, RunId, decode, encode};
+use pyscope_protocol::{Reply, Request, RunId, decode_reply, encode};
 use pyscope_trace::SourceFile;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -283,7 +283,7 @@ fn post(worker: &Worker, request: &Request, notify: &Rc<dyn Fn(ClientEvent)>) {
 }
 
 fn receive(inner: &Rc<RefCell<Inner>>, ev: MessageEvent) {
-    let reply: Reply = match decode(ev.data()) {
+    let reply: Reply = match decode_reply(ev.data()) {
         Ok(r) => r,
         Err(e) => {
             let notify = inner.borrow().on_event.clone();

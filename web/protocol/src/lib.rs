@@ -5,9 +5,13 @@
 //! JS values with [`encode`] and [`decode`] (serde-wasm-bindgen), so `postMessage` carries
 //! structured data rather than JSON text.
 
+mod wire;
+
+pub use wire::{read_reply, write_reply};
+
 use pyscope_trace::{CodeId, CodeView, LineStep, SourceFile, State, TraceSummary};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Identifies one run; replies about older runs are ignored by the page.
 pub type RunId = u32;
@@ -102,4 +106,19 @@ pub fn encode<T: Serialize>(message: &T) -> Result<JsValue, String> {
 /// Reads a message from a JS value received from `postMessage`.
 pub fn decode<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
     serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+}
+
+/// Converts a reply to a JS `Uint8Array` in the compact form of [`write_reply`], which the
+/// page reads without serde (see the `wire` module).
+pub fn encode_reply(reply: &Reply) -> JsValue {
+    js_sys::Uint8Array::from(write_reply(reply).as_slice()).into()
+}
+
+/// Reads a reply sent by [`encode_reply`].
+pub fn decode_reply(value: JsValue) -> Result<Reply, String> {
+    let bytes = value
+        .dyn_into::<js_sys::Uint8Array>()
+        .map_err(|_| "a reply is not a Uint8Array".to_string())?
+        .to_vec();
+    read_reply(&bytes)
 }

@@ -1,7 +1,7 @@
 //! Round trips of worker messages through JS values, run under node by wasm-bindgen-test.
 #![cfg(target_arch = "wasm32")]
 
-use pyscope_protocol::{At, Reply, Request, decode, encode};
+use pyscope_protocol::{At, Reply, Request, decode, decode_reply, encode, encode_reply};
 use pyscope_trace::{
     Binding, CodeView, DictEntry, DictTable, Event, FrameView, HeapObject, InstrView, LimitKind,
     LineStep, ObjectValue, Outcome, SourceFile, State, TraceSummary,
@@ -192,6 +192,11 @@ fn replies_keep_64_bit_numbers_exact() {
         },
     ];
     for r in replies {
+        assert_eq!(
+            decode_reply(encode_reply(&r)).as_ref(),
+            Ok(&r),
+            "the compact form"
+        );
         let back: Reply = decode(encode(&r).expect("encodes")).expect("decodes");
         assert_eq!(back, r);
     }

@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use budget::Budget;
 use pyscope::trace::{Outcome, SourceFile};
 use pyscope::{Limits, Program, Session};
-use pyscope_protocol::{Reply, Request, RunId, decode, encode};
+use pyscope_protocol::{Reply, Request, RunId, decode, encode_reply};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
@@ -50,7 +50,9 @@ fn scope() -> DedicatedWorkerGlobalScope {
 }
 
 fn post(reply: &Reply) {
-    let sent = encode(reply).and_then(|v| scope().post_message(&v).map_err(|e| format!("{e:?}")));
+    let sent = scope()
+        .post_message(&encode_reply(reply))
+        .map_err(|e| format!("{e:?}"));
     if let Err(e) = sent {
         web_sys::console::error_1(&format!("pyscope worker: cannot post a reply: {e}").into());
     }
