@@ -5,11 +5,13 @@
 import { EditorView, keymap, lineNumbers, highlightActiveLineGutter, highlightSpecialChars,
   drawSelection, highlightActiveLine, gutter, GutterMarker, Decoration } from "@codemirror/view";
 import { EditorState, StateEffect, StateField, RangeSet } from "@codemirror/state";
-import { indentOnInput, syntaxHighlighting, bracketMatching, HighlightStyle, indentUnit }
-  from "@codemirror/language";
-import { history, defaultKeymap, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { indentOnInput, syntaxHighlighting, bracketMatching, HighlightStyle, indentUnit,
+  LanguageSupport } from "@codemirror/language";
+import { history, standardKeymap, historyKeymap, indentWithTab, toggleComment }
+  from "@codemirror/commands";
 import { tags as t } from "@lezer/highlight";
-import { python } from "@codemirror/lang-python";
+// The language alone, without lang-python's completion sources (smaller bundle).
+import { pythonLanguage } from "@codemirror/lang-python";
 
 // Token colours come from CSS variables, so the light and dark themes restyle them.
 const highlight = HighlightStyle.define([
@@ -135,8 +137,9 @@ globalThis.pyscopeEditor = {
         syntaxHighlighting(highlight),
         bracketMatching(),
         highlightActiveLine(),
-        keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-        python(),
+        keymap.of([...standardKeymap, ...historyKeymap, indentWithTab,
+          { key: "Mod-/", run: toggleComment }]),
+        new LanguageSupport(pythonLanguage),
         stepLines,
         errorField,
         breakpointField,

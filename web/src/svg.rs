@@ -27,7 +27,7 @@ pub fn escape(text: &str) -> String {
 
 /// A coordinate with one decimal.
 pub fn n(x: f64) -> String {
-    format!("{x:.1}")
+    pyscope_layout::fixed1(x)
 }
 
 impl Svg {

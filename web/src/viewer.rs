@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use pyscope_layout::HeapMode;
 use pyscope_protocol::{At, MAX_INDEX, Reply, Request, RunId};
-use pyscope_trace::{CodeId, CodeView, LineStep, ObjectId, Outcome, SourceFile, State, diff};
+use pyscope_trace::{CodeId, CodeView, LineStep, ObjectId, Outcome, SourceFile, State};
 
 use crate::client::{Client, ClientEvent};
 use crate::nav::{Seek, Timeline, seek};
@@ -428,8 +428,7 @@ impl Viewer {
                     && old.step < state.step
                     && position <= t.position_of(old.step, old.line_step) + 1 =>
             {
-                let d = diff(old, &state);
-                d.created.into_iter().chain(d.changed).collect()
+                changed_objects(old, &state)
             }
             _ => BTreeSet::new(),
         });
@@ -471,6 +470,17 @@ impl Viewer {
             _ => {}
         }
     }
+}
+
+/// The objects of `after` that `before` lacks or holds with other contents (both heaps are
+/// sorted by id).
+fn changed_objects(before: &State, after: &State) -> BTreeSet<ObjectId> {
+    after
+        .heap
+        .iter()
+        .filter(|o| before.object(o.id).is_none_or(|old| old.value != o.value))
+        .map(|o| o.id)
+        .collect()
 }
 
 /// The one-line message for how a run ended, if it did not simply finish.

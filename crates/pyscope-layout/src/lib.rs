@@ -19,6 +19,15 @@ use std::collections::BTreeSet;
 
 use pyscope_trace::ObjectId;
 
+/// `x` with one decimal (`12.3`, `-0.5`), written without the float formatting machinery,
+/// which would add kilobytes to the page's wasm.
+pub fn fixed1(x: f64) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.unsigned_abs();
+    format!("{sign}{}.{}", t / 10, t % 10)
+}
+
 /// Python Tutor's three ways of drawing primitive values (`?heapPrimitives=`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum HeapMode {
@@ -341,6 +350,17 @@ pub struct Arrow {
     pub side: Side,
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixed1_rounds_to_tenths() {
+        assert_eq!(super::fixed1(12.34), "12.3");
+        assert_eq!(super::fixed1(-0.46), "-0.5");
+        assert_eq!(super::fixed1(0.0), "0.0");
+        assert_eq!(super::fixed1(7.05), "7.1");
+    }
+}
+
 impl Arrow {
     /// An SVG path (`d` attribute): a cubic curve that leaves horizontally and enters
     /// perpendicular to the side of the target it ends on.
@@ -354,14 +374,10 @@ impl Arrow {
             Side::Top => (e.x, e.y - reach),
             Side::Bottom => (e.x, e.y + reach),
         };
+        let p = [s.x, s.y, s.x + lead, s.y, c2x, c2y, e.x, e.y].map(fixed1);
         format!(
-            "M {:.1} {:.1} C {:.1} {:.1}, {c2x:.1} {c2y:.1}, {:.1} {:.1}",
-            s.x,
-            s.y,
-            s.x + lead,
-            s.y,
-            e.x,
-            e.y
+            "M {} {} C {} {}, {} {}, {} {}",
+            p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]
         )
     }
 }
