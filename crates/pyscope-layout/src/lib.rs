@@ -350,17 +350,6 @@ pub struct Arrow {
     pub side: Side,
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn fixed1_rounds_to_tenths() {
-        assert_eq!(super::fixed1(12.34), "12.3");
-        assert_eq!(super::fixed1(-0.46), "-0.5");
-        assert_eq!(super::fixed1(0.0), "0.0");
-        assert_eq!(super::fixed1(7.05), "7.1");
-    }
-}
-
 impl Arrow {
     /// An SVG path (`d` attribute): a cubic curve that leaves horizontally and enters
     /// perpendicular to the side of the target it ends on.
@@ -379,5 +368,16 @@ impl Arrow {
             "M {} {} C {} {}, {} {}, {} {}",
             p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixed1_rounds_to_tenths() {
+        assert_eq!(super::fixed1(12.34), "12.3");
+        assert_eq!(super::fixed1(-0.46), "-0.5");
+        assert_eq!(super::fixed1(0.0), "0.0");
+        assert_eq!(super::fixed1(7.05), "7.1");
     }
 }
